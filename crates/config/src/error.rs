@@ -1,0 +1,34 @@
+//! The one error type of the config crate. Every variant names where the bad input came
+//! from (a file or a `--set` argument), the key path, and what is allowed.
+
+use thiserror::Error;
+
+/// Why a configuration could not be loaded. The CLI prints it and exits with code 2.
+#[derive(Debug, Error, PartialEq)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{source_name}: cannot read the file: {reason}")]
+    Read { source_name: String, reason: String },
+
+    /// The text is not TOML.
+    #[error("{source_name}: not valid TOML: {reason}")]
+    Syntax { source_name: String, reason: String },
+
+    /// A key that the configuration does not have.
+    #[error("{source_name}: unknown key `{path}`{suggestion}; allowed keys here: {allowed}")]
+    UnknownKey {
+        source_name: String,
+        path: String,
+        /// `; did you mean `x`?` or empty.
+        suggestion: String,
+        allowed: String,
+    },
+
+    /// A `--set` argument that is not `key.path=value`.
+    #[error("--set {argument}: {reason}; expected `section.key=value`, e.g. `--set retail.count=5000`")]
+    MalformedOverride { argument: String, reason: String },
+
+    /// A value of the wrong type or outside what is allowed.
+    #[error("{source_name}: key `{path}`: {reason}")]
+    Invalid { source_name: String, path: String, reason: String },
+}

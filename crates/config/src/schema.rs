@@ -1,0 +1,276 @@
+//! The typed configuration. Field meanings, units and defaults are documented in
+//! `configs/baseline.toml`, which is the single source of every default.
+
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario: every parameter the model reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub run: RunConfig,
+    pub record: RecordConfig,
+    pub demand: DemandConfig,
+    pub funding: FundingConfig,
+    pub labs: Vec<LabConfig>,
+    pub hyperscalers: Vec<HyperscalerConfig>,
+    pub clouds: Vec<CloudConfig>,
+    pub chipmaker: ChipmakerConfig,
+    pub sponsors: SponsorsConfig,
+    pub gpus: GpuConfig,
+    pub compute_market: ComputeMarketConfig,
+    pub capex: CapexConfig,
+    pub datacenters: DatacenterConfig,
+    pub leases: LeaseConfig,
+    pub retail: RetailConfig,
+    pub market: MarketConfig,
+    pub narrative: NarrativeConfig,
+}
+
+/// Scenario identity, seed and horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    pub scenario: String,
+    pub description: String,
+    pub seed: u64,
+    /// First simulated trading day, `YYYY-MM-DD`.
+    pub start_date: String,
+    pub years: f64,
+}
+
+/// Recording cadence per table and Parquet settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordConfig {
+    pub market_every_ticks: u32,
+    pub sentiment_every_ticks: u32,
+    pub compute_every_ticks: u32,
+    pub firms_every_ticks: u32,
+    pub retail_every_ticks: u32,
+    pub datacenters_every_ticks: u32,
+    pub gpus_every_ticks: u32,
+    pub leases_every_ticks: u32,
+    pub row_group_rows: u32,
+    pub zstd_level: i32,
+}
+
+/// End-user AI demand, prices and the compute each query needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandConfig {
+    pub consumer_kqueries_per_month: f64,
+    pub enterprise_kqueries_per_month: f64,
+    pub consumer_price_usd_per_kquery: f64,
+    pub enterprise_price_usd_per_kquery: f64,
+    pub price_change_per_year: f64,
+    pub consumer_growth_per_year: f64,
+    pub enterprise_growth_per_year: f64,
+    pub growth_halflife_years: f64,
+    pub volatility_monthly: f64,
+    pub consumer_gpu_hours_per_kquery: f64,
+    pub enterprise_gpu_hours_per_kquery: f64,
+    pub query_cost_dispersion: f64,
+    pub inference_efficiency_gain_per_year: f64,
+}
+
+/// How labs raise equity when their runway gets short.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundingConfig {
+    pub runway_trigger_months: f64,
+    pub round_size_months: f64,
+    pub success_probability_at_no_hype: f64,
+    pub success_probability_at_full_hype: f64,
+}
+
+/// One AI lab (private pure play).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabConfig {
+    pub name: String,
+    pub end_market_share: f64,
+    pub cash_usd: f64,
+    pub training_gpu_hours_per_month: f64,
+    pub training_growth_per_year: f64,
+    pub other_opex_usd_per_month: f64,
+}
+
+/// One hyperscaler (listed): AI products, GPU fleet, core business.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HyperscalerConfig {
+    pub name: String,
+    pub end_market_share: f64,
+    pub training_gpu_hours_per_month: f64,
+    pub training_growth_per_year: f64,
+    pub cash_usd: f64,
+    pub core_revenue_usd_per_year: f64,
+    pub core_operating_margin: f64,
+    pub core_growth_per_year: f64,
+    pub shares_outstanding: f64,
+    pub share_price_usd: f64,
+    pub book_equity_usd: f64,
+    pub installed_h100_equivalents: f64,
+}
+
+/// One cloud / neocloud (listed, levered).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudConfig {
+    pub name: String,
+    pub cash_usd: f64,
+    pub debt_usd: f64,
+    pub interest_rate: f64,
+    pub shares_outstanding: f64,
+    pub share_price_usd: f64,
+    pub book_equity_usd: f64,
+    pub installed_h100_equivalents: f64,
+}
+
+/// The chipmaker (listed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChipmakerConfig {
+    pub name: String,
+    pub cash_usd: f64,
+    pub shares_outstanding: f64,
+    pub share_price_usd: f64,
+    pub book_equity_usd: f64,
+    pub gross_margin: f64,
+    pub other_revenue_usd_per_year: f64,
+    pub operating_expenses_usd_per_year: f64,
+}
+
+/// Private-equity sponsors that own and lease out data centres.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SponsorsConfig {
+    pub count: u32,
+    pub cash_usd: f64,
+    pub interest_rate: f64,
+}
+
+/// GPU generations, cohorts, power and accounting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GpuConfig {
+    pub cohort_size: u32,
+    pub initial_performance: Vec<f64>,
+    pub initial_price_usd: Vec<f64>,
+    pub initial_release_months_before_start: Vec<u32>,
+    pub initial_fleet_share: Vec<f64>,
+    pub next_release_months: u32,
+    pub release_cadence_months: u32,
+    pub performance_gain_per_generation: f64,
+    pub price_gain_per_generation: f64,
+    pub power_kw_per_gpu: f64,
+    pub power_gain_per_generation: f64,
+    pub electricity_usd_per_kwh: f64,
+    pub accounting_life_years: f64,
+    pub physical_life_years: f64,
+    pub discount_rate: f64,
+    pub impairment_trigger: f64,
+}
+
+/// How the rent per GPU-hour forms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComputeMarketConfig {
+    pub capital_recovery_years: f64,
+    pub target_utilisation: f64,
+    pub scarcity_elasticity: f64,
+    pub min_rent_usd_per_h100_hour: f64,
+    pub max_rent_usd_per_h100_hour: f64,
+}
+
+/// Providers' quarterly GPU orders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapexConfig {
+    pub lead_quarters: u32,
+    pub adjustment_per_quarter: f64,
+    pub hype_growth_premium: f64,
+    pub return_elasticity: f64,
+    pub max_cash_share_per_quarter: f64,
+    pub build_months: u32,
+}
+
+/// Data-centre size, rent and lease terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatacenterConfig {
+    pub capacity_mw: f64,
+    pub rent_usd_per_mw_month: f64,
+    pub rent_escalator_per_year: f64,
+    pub lease_term_years: f64,
+    pub break_option_years: f64,
+    pub vacancy_elasticity: f64,
+    pub build_cost_usd_per_mw: f64,
+}
+
+/// Tenant stress and the quarterly renegotiation window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaseConfig {
+    pub weight_revenue_shortfall: f64,
+    pub weight_idle_capacity: f64,
+    pub weight_share_drawdown: f64,
+    pub plan_growth_per_year: f64,
+    pub cut_log_odds_base: f64,
+    pub cut_log_odds_per_stress: f64,
+    pub break_log_odds_base: f64,
+    pub break_log_odds_per_stress: f64,
+    pub default_log_odds_base: f64,
+    pub default_log_odds_per_stress: f64,
+    pub default_log_odds_per_cash_shortfall: f64,
+    pub rent_cut_share: f64,
+}
+
+/// Retail investors (Lux–Marchesi).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetailConfig {
+    pub count: u32,
+    pub novice_share: f64,
+    pub initial_fundamentalist_share: f64,
+    pub initial_optimist_share: f64,
+    pub wealth_usd: f64,
+    pub initial_ai_share: f64,
+    pub lot_usd: f64,
+    pub opinion_switch_frequency: f64,
+    pub strategy_switch_frequency: f64,
+    pub herding_weight: f64,
+    pub trend_weight: f64,
+    pub narrative_weight: f64,
+    pub novice_multiplier: f64,
+    pub profit_sensitivity: f64,
+    pub fundamentalist_discount: f64,
+    pub chartist_lots: u32,
+    pub fundamentalist_lots_per_mispricing: f64,
+    pub min_group_share: f64,
+    pub trend_halflife_ticks: f64,
+}
+
+/// Price formation of the listed firms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketConfig {
+    pub price_impact: f64,
+    pub noise_volatility_daily: f64,
+    pub fair_price_earnings: f64,
+    pub fair_price_book: f64,
+    pub required_return: f64,
+}
+
+/// The hype state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NarrativeConfig {
+    pub initial_hype: f64,
+    pub reversion_per_tick: f64,
+    pub volatility_daily: f64,
+    pub target_base: f64,
+    pub growth_weight: f64,
+    pub drawdown_weight: f64,
+    pub memory_ticks: f64,
+}

@@ -1,0 +1,398 @@
+//! Ranges and relations that serde's types cannot express. Returns the first problem as
+//! (key path, what is allowed).
+
+use crate::Config;
+
+type Problem = (String, String);
+
+/// A tiny checker that records key paths in its error.
+struct Check<'a> {
+    prefix: &'a str,
+}
+
+impl Check<'_> {
+    fn path(&self, key: &str) -> String {
+        format!("{}.{key}", self.prefix)
+    }
+    fn fail(&self, key: &str, reason: String) -> Result<(), Problem> {
+        Err((self.path(key), reason))
+    }
+    /// `low <= value <= high`.
+    fn within(&self, key: &str, value: f64, low: f64, high: f64) -> Result<(), Problem> {
+        if (low..=high).contains(&value) {
+            Ok(())
+        } else {
+            self.fail(key, format!("must be between {low} and {high}, got {value}"))
+        }
+    }
+    fn probability(&self, key: &str, value: f64) -> Result<(), Problem> {
+        if (0.0..=1.0).contains(&value) {
+            Ok(())
+        } else {
+            self.fail(key, format!("is a probability or share: must be between 0 and 1, got {value}"))
+        }
+    }
+    fn positive(&self, key: &str, value: f64) -> Result<(), Problem> {
+        if value > 0.0 {
+            Ok(())
+        } else {
+            self.fail(key, format!("must be greater than 0, got {value}"))
+        }
+    }
+    fn non_negative(&self, key: &str, value: f64) -> Result<(), Problem> {
+        if value >= 0.0 {
+            Ok(())
+        } else {
+            self.fail(key, format!("must be 0 or more, got {value}"))
+        }
+    }
+    /// A yearly rate of change: above −100%.
+    fn rate(&self, key: &str, value: f64) -> Result<(), Problem> {
+        if value > -1.0 && value <= 100.0 {
+            Ok(())
+        } else {
+            self.fail(
+                key,
+                format!("is a yearly rate: must be above -1 (−100%) and at most 100, got {value}"),
+            )
+        }
+    }
+    fn at_least_one(&self, key: &str, value: u64) -> Result<(), Problem> {
+        if value >= 1 {
+            Ok(())
+        } else {
+            self.fail(key, "must be at least 1, got 0".to_owned())
+        }
+    }
+    fn name(&self, key: &str, value: &str) -> Result<(), Problem> {
+        let ok = !value.is_empty() && value.len() <= 64 && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if ok {
+            Ok(())
+        } else {
+            self.fail(
+                key,
+                format!("must be 1–64 characters of letters, digits, '-', '_' or '.', got {value:?}"),
+            )
+        }
+    }
+}
+
+fn at(prefix: &str) -> Check<'_> {
+    Check { prefix }
+}
+
+/// The shortest horizon: one trading day.
+pub const MIN_YEARS: f64 = 1.0 / 252.0;
+/// The longest horizon accepted.
+pub const MAX_YEARS: f64 = 200.0;
+
+/// Checks every range and relation; returns the first problem found.
+pub fn validate(config: &Config) -> Result<(), Problem> {
+    let run = at("run");
+    run.name("scenario", &config.run.scenario)?;
+    if crate::parse_date(&config.run.start_date).is_none() {
+        run.fail(
+            "start_date",
+            format!(
+                "must be a date written YYYY-MM-DD between 1900 and 2200, got {:?}",
+                config.run.start_date
+            ),
+        )?;
+    }
+    if !(MIN_YEARS..=MAX_YEARS).contains(&config.run.years) {
+        run.fail(
+            "years",
+            format!(
+                "the horizon must be at least one trading day ({MIN_YEARS:.4} years) and at most {MAX_YEARS} years, got {}",
+                config.run.years
+            ),
+        )?;
+    }
+
+    let record = at("record");
+    let r = &config.record;
+    for (key, every) in [
+        ("market_every_ticks", r.market_every_ticks),
+        ("sentiment_every_ticks", r.sentiment_every_ticks),
+        ("compute_every_ticks", r.compute_every_ticks),
+        ("firms_every_ticks", r.firms_every_ticks),
+        ("retail_every_ticks", r.retail_every_ticks),
+        ("datacenters_every_ticks", r.datacenters_every_ticks),
+        ("gpus_every_ticks", r.gpus_every_ticks),
+        ("leases_every_ticks", r.leases_every_ticks),
+        ("row_group_rows", r.row_group_rows),
+    ] {
+        record.at_least_one(key, every.into())?;
+    }
+    record.within("zstd_level", r.zstd_level.into(), 1.0, 22.0)?;
+
+    let demand = at("demand");
+    let d = &config.demand;
+    demand.non_negative("consumer_kqueries_per_month", d.consumer_kqueries_per_month)?;
+    demand.non_negative("enterprise_kqueries_per_month", d.enterprise_kqueries_per_month)?;
+    demand.positive("consumer_price_usd_per_kquery", d.consumer_price_usd_per_kquery)?;
+    demand.positive("enterprise_price_usd_per_kquery", d.enterprise_price_usd_per_kquery)?;
+    demand.rate("price_change_per_year", d.price_change_per_year)?;
+    demand.rate("consumer_growth_per_year", d.consumer_growth_per_year)?;
+    demand.rate("enterprise_growth_per_year", d.enterprise_growth_per_year)?;
+    demand.positive("growth_halflife_years", d.growth_halflife_years)?;
+    demand.within("volatility_monthly", d.volatility_monthly, 0.0, 1.0)?;
+    demand.positive("consumer_gpu_hours_per_kquery", d.consumer_gpu_hours_per_kquery)?;
+    demand.positive("enterprise_gpu_hours_per_kquery", d.enterprise_gpu_hours_per_kquery)?;
+    demand.within("query_cost_dispersion", d.query_cost_dispersion, 0.0, 5.0)?;
+    demand.within(
+        "inference_efficiency_gain_per_year",
+        d.inference_efficiency_gain_per_year,
+        0.0,
+        0.99,
+    )?;
+
+    let funding = at("funding");
+    let f = &config.funding;
+    funding.non_negative("runway_trigger_months", f.runway_trigger_months)?;
+    funding.positive("round_size_months", f.round_size_months)?;
+    funding.probability("success_probability_at_no_hype", f.success_probability_at_no_hype)?;
+    funding.probability("success_probability_at_full_hype", f.success_probability_at_full_hype)?;
+
+    validate_firms(config)?;
+    validate_infrastructure(config)?;
+    validate_behaviour(config)
+}
+
+fn validate_firms(config: &Config) -> Result<(), Problem> {
+    if config.labs.is_empty() {
+        at("labs").fail("0", "at least one lab is needed".to_owned())?;
+    }
+    if config.hyperscalers.is_empty() {
+        at("hyperscalers").fail("0", "at least one hyperscaler is needed".to_owned())?;
+    }
+    let mut names: Vec<(String, &str)> = Vec::new();
+    let mut share_sum = 0.0;
+    for (index, lab) in config.labs.iter().enumerate() {
+        let prefix = format!("labs.{index}");
+        let c = at(&prefix);
+        c.name("name", &lab.name)?;
+        c.probability("end_market_share", lab.end_market_share)?;
+        c.non_negative("cash_usd", lab.cash_usd)?;
+        c.non_negative("training_gpu_hours_per_month", lab.training_gpu_hours_per_month)?;
+        c.rate("training_growth_per_year", lab.training_growth_per_year)?;
+        c.non_negative("other_opex_usd_per_month", lab.other_opex_usd_per_month)?;
+        share_sum += lab.end_market_share;
+        names.push((c.path("name"), &lab.name));
+    }
+    for (index, firm) in config.hyperscalers.iter().enumerate() {
+        let prefix = format!("hyperscalers.{index}");
+        let c = at(&prefix);
+        c.name("name", &firm.name)?;
+        c.probability("end_market_share", firm.end_market_share)?;
+        c.non_negative("training_gpu_hours_per_month", firm.training_gpu_hours_per_month)?;
+        c.rate("training_growth_per_year", firm.training_growth_per_year)?;
+        c.non_negative("cash_usd", firm.cash_usd)?;
+        c.non_negative("core_revenue_usd_per_year", firm.core_revenue_usd_per_year)?;
+        c.within("core_operating_margin", firm.core_operating_margin, -1.0, 1.0)?;
+        c.rate("core_growth_per_year", firm.core_growth_per_year)?;
+        c.positive("shares_outstanding", firm.shares_outstanding)?;
+        c.positive("share_price_usd", firm.share_price_usd)?;
+        c.non_negative("book_equity_usd", firm.book_equity_usd)?;
+        c.non_negative("installed_h100_equivalents", firm.installed_h100_equivalents)?;
+        share_sum += firm.end_market_share;
+        names.push((c.path("name"), &firm.name));
+    }
+    if share_sum <= 0.0 || share_sum > 1.0 + 1e-9 {
+        at("labs").fail(
+            "N.end_market_share",
+            format!("the end-market shares of labs and hyperscalers must add up to more than 0 and at most 1, got {share_sum}"),
+        )?;
+    }
+    for (index, cloud) in config.clouds.iter().enumerate() {
+        let prefix = format!("clouds.{index}");
+        let c = at(&prefix);
+        c.name("name", &cloud.name)?;
+        c.non_negative("cash_usd", cloud.cash_usd)?;
+        c.non_negative("debt_usd", cloud.debt_usd)?;
+        c.within("interest_rate", cloud.interest_rate, 0.0, 1.0)?;
+        c.positive("shares_outstanding", cloud.shares_outstanding)?;
+        c.positive("share_price_usd", cloud.share_price_usd)?;
+        c.non_negative("book_equity_usd", cloud.book_equity_usd)?;
+        c.non_negative("installed_h100_equivalents", cloud.installed_h100_equivalents)?;
+        names.push((c.path("name"), &cloud.name));
+    }
+    let chip = at("chipmaker");
+    let m = &config.chipmaker;
+    chip.name("name", &m.name)?;
+    chip.non_negative("cash_usd", m.cash_usd)?;
+    chip.positive("shares_outstanding", m.shares_outstanding)?;
+    chip.positive("share_price_usd", m.share_price_usd)?;
+    chip.non_negative("book_equity_usd", m.book_equity_usd)?;
+    chip.probability("gross_margin", m.gross_margin)?;
+    chip.non_negative("other_revenue_usd_per_year", m.other_revenue_usd_per_year)?;
+    chip.non_negative("operating_expenses_usd_per_year", m.operating_expenses_usd_per_year)?;
+    names.push((chip.path("name"), &m.name));
+    names.sort_by(|a, b| a.1.cmp(b.1));
+    for pair in names.windows(2) {
+        if pair[0].1 == pair[1].1 {
+            return Err((
+                pair[1].0.clone(),
+                format!("firm names must be unique; {:?} is also used by `{}`", pair[1].1, pair[0].0),
+            ));
+        }
+    }
+    let sponsors = at("sponsors");
+    sponsors.at_least_one("count", config.sponsors.count.into())?;
+    sponsors.non_negative("cash_usd", config.sponsors.cash_usd)?;
+    sponsors.within("interest_rate", config.sponsors.interest_rate, 0.0, 1.0)
+}
+
+fn validate_infrastructure(config: &Config) -> Result<(), Problem> {
+    let gpus = at("gpus");
+    let g = &config.gpus;
+    gpus.at_least_one("cohort_size", g.cohort_size.into())?;
+    let generations = g.initial_performance.len();
+    if generations == 0 {
+        gpus.fail("initial_performance", "needs at least one generation".to_owned())?;
+    }
+    for (key, len) in [
+        ("initial_price_usd", g.initial_price_usd.len()),
+        ("initial_release_months_before_start", g.initial_release_months_before_start.len()),
+        ("initial_fleet_share", g.initial_fleet_share.len()),
+    ] {
+        if len != generations {
+            gpus.fail(
+                key,
+                format!("must have one entry per generation ({generations}, as `initial_performance`), got {len}"),
+            )?;
+        }
+    }
+    for (index, &value) in g.initial_performance.iter().enumerate() {
+        gpus.positive(&format!("initial_performance.{index}"), value)?;
+    }
+    for (index, &value) in g.initial_price_usd.iter().enumerate() {
+        gpus.positive(&format!("initial_price_usd.{index}"), value)?;
+    }
+    for (index, &value) in g.initial_fleet_share.iter().enumerate() {
+        gpus.probability(&format!("initial_fleet_share.{index}"), value)?;
+    }
+    let fleet_sum: f64 = g.initial_fleet_share.iter().sum();
+    if (fleet_sum - 1.0).abs() > 1e-6 {
+        gpus.fail("initial_fleet_share", format!("shares must add up to 1, got {fleet_sum}"))?;
+    }
+    gpus.at_least_one("release_cadence_months", g.release_cadence_months.into())?;
+    gpus.within("performance_gain_per_generation", g.performance_gain_per_generation, 1.0, 100.0)?;
+    gpus.within("price_gain_per_generation", g.price_gain_per_generation, 0.1, 100.0)?;
+    gpus.positive("power_kw_per_gpu", g.power_kw_per_gpu)?;
+    gpus.within("power_gain_per_generation", g.power_gain_per_generation, 0.1, 100.0)?;
+    gpus.non_negative("electricity_usd_per_kwh", g.electricity_usd_per_kwh)?;
+    gpus.within("accounting_life_years", g.accounting_life_years, 0.25, 50.0)?;
+    gpus.within("physical_life_years", g.physical_life_years, 0.25, 50.0)?;
+    gpus.within("discount_rate", g.discount_rate, 0.0, 1.0)?;
+    gpus.within("impairment_trigger", g.impairment_trigger, 0.01, 1.0)?;
+
+    let market = at("compute_market");
+    let c = &config.compute_market;
+    market.within("capital_recovery_years", c.capital_recovery_years, 0.25, 50.0)?;
+    market.within("target_utilisation", c.target_utilisation, 0.05, 1.0)?;
+    market.within("scarcity_elasticity", c.scarcity_elasticity, 0.0, 10.0)?;
+    market.positive("min_rent_usd_per_h100_hour", c.min_rent_usd_per_h100_hour)?;
+    if c.max_rent_usd_per_h100_hour <= c.min_rent_usd_per_h100_hour {
+        market.fail(
+            "max_rent_usd_per_h100_hour",
+            format!(
+                "must be greater than min_rent_usd_per_h100_hour ({}), got {}",
+                c.min_rent_usd_per_h100_hour, c.max_rent_usd_per_h100_hour
+            ),
+        )?;
+    }
+
+    let capex = at("capex");
+    let k = &config.capex;
+    capex.at_least_one("lead_quarters", k.lead_quarters.into())?;
+    capex.probability("adjustment_per_quarter", k.adjustment_per_quarter)?;
+    capex.non_negative("hype_growth_premium", k.hype_growth_premium)?;
+    capex.within("return_elasticity", k.return_elasticity, 0.0, 20.0)?;
+    capex.probability("max_cash_share_per_quarter", k.max_cash_share_per_quarter)?;
+
+    let dc = at("datacenters");
+    let d = &config.datacenters;
+    dc.positive("capacity_mw", d.capacity_mw)?;
+    dc.non_negative("rent_usd_per_mw_month", d.rent_usd_per_mw_month)?;
+    dc.rate("rent_escalator_per_year", d.rent_escalator_per_year)?;
+    dc.within("lease_term_years", d.lease_term_years, 0.25, 100.0)?;
+    dc.within("break_option_years", d.break_option_years, 0.0, d.lease_term_years)?;
+    dc.within("vacancy_elasticity", d.vacancy_elasticity, 0.0, 10.0)?;
+    dc.non_negative("build_cost_usd_per_mw", d.build_cost_usd_per_mw)
+}
+
+fn validate_behaviour(config: &Config) -> Result<(), Problem> {
+    let leases = at("leases");
+    let l = &config.leases;
+    leases.non_negative("weight_revenue_shortfall", l.weight_revenue_shortfall)?;
+    leases.non_negative("weight_idle_capacity", l.weight_idle_capacity)?;
+    leases.non_negative("weight_share_drawdown", l.weight_share_drawdown)?;
+    leases.rate("plan_growth_per_year", l.plan_growth_per_year)?;
+    for (key, value) in [
+        ("cut_log_odds_base", l.cut_log_odds_base),
+        ("break_log_odds_base", l.break_log_odds_base),
+        ("default_log_odds_base", l.default_log_odds_base),
+    ] {
+        leases.within(key, value, -50.0, 50.0)?;
+    }
+    leases.within("cut_log_odds_per_stress", l.cut_log_odds_per_stress, 0.0, 50.0)?;
+    leases.within("break_log_odds_per_stress", l.break_log_odds_per_stress, 0.0, 50.0)?;
+    leases.within("default_log_odds_per_stress", l.default_log_odds_per_stress, 0.0, 50.0)?;
+    leases.within(
+        "default_log_odds_per_cash_shortfall",
+        l.default_log_odds_per_cash_shortfall,
+        0.0,
+        50.0,
+    )?;
+    leases.within("rent_cut_share", l.rent_cut_share, 0.0, 0.99)?;
+
+    let retail = at("retail");
+    let r = &config.retail;
+    retail.at_least_one("count", r.count.into())?;
+    retail.probability("novice_share", r.novice_share)?;
+    retail.probability("initial_fundamentalist_share", r.initial_fundamentalist_share)?;
+    retail.probability("initial_optimist_share", r.initial_optimist_share)?;
+    if r.initial_fundamentalist_share + r.initial_optimist_share > 1.0 + 1e-9 {
+        retail.fail(
+            "initial_optimist_share",
+            format!(
+                "initial_fundamentalist_share + initial_optimist_share must be at most 1 (the rest are pessimists), got {}",
+                r.initial_fundamentalist_share + r.initial_optimist_share
+            ),
+        )?;
+    }
+    retail.positive("wealth_usd", r.wealth_usd)?;
+    retail.probability("initial_ai_share", r.initial_ai_share)?;
+    retail.positive("lot_usd", r.lot_usd)?;
+    retail.probability("opinion_switch_frequency", r.opinion_switch_frequency)?;
+    retail.probability("strategy_switch_frequency", r.strategy_switch_frequency)?;
+    retail.within("herding_weight", r.herding_weight, 0.0, 20.0)?;
+    retail.within("trend_weight", r.trend_weight, 0.0, 20.0)?;
+    retail.within("narrative_weight", r.narrative_weight, 0.0, 20.0)?;
+    retail.within("novice_multiplier", r.novice_multiplier, 0.0, 20.0)?;
+    retail.within("profit_sensitivity", r.profit_sensitivity, 0.0, 20.0)?;
+    retail.probability("fundamentalist_discount", r.fundamentalist_discount)?;
+    retail.within("chartist_lots", r.chartist_lots.into(), 0.0, 1e6)?;
+    retail.within("fundamentalist_lots_per_mispricing", r.fundamentalist_lots_per_mispricing, 0.0, 1e6)?;
+    retail.within("min_group_share", r.min_group_share, 0.0, 0.33)?;
+    retail.within("trend_halflife_ticks", r.trend_halflife_ticks, 0.1, 10_000.0)?;
+
+    let market = at("market");
+    let m = &config.market;
+    market.within("price_impact", m.price_impact, 0.0, 1.0)?;
+    market.within("noise_volatility_daily", m.noise_volatility_daily, 0.0, 0.5)?;
+    market.positive("fair_price_earnings", m.fair_price_earnings)?;
+    market.non_negative("fair_price_book", m.fair_price_book)?;
+    market.within("required_return", m.required_return, 0.0, 1.0)?;
+
+    let narrative = at("narrative");
+    let n = &config.narrative;
+    narrative.probability("initial_hype", n.initial_hype)?;
+    narrative.probability("reversion_per_tick", n.reversion_per_tick)?;
+    narrative.within("volatility_daily", n.volatility_daily, 0.0, 1.0)?;
+    narrative.probability("target_base", n.target_base)?;
+    narrative.within("growth_weight", n.growth_weight, 0.0, 20.0)?;
+    narrative.within("drawdown_weight", n.drawdown_weight, 0.0, 20.0)?;
+    narrative.within("memory_ticks", n.memory_ticks, 1.0, 100_000.0)
+}

@@ -1,0 +1,23 @@
+//! Identity shared by every agent: a stable [`AgentId`] that the traces use (bevy's
+//! `Entity` ids are reused and not stable across runs), and the allocator that hands
+//! them out in spawn order.
+
+use bevy_ecs::prelude::{Component, Resource};
+
+/// A stable, run-unique agent id. 0 is never allocated: tables use it for "none".
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AgentId(pub u64);
+
+/// Hands out [`AgentId`]s in spawn order, so the same config always gives the same ids.
+#[derive(Resource, Debug, Default)]
+pub struct IdAllocator {
+    last: u64,
+}
+
+impl IdAllocator {
+    /// The next unused id.
+    pub fn allocate(&mut self) -> AgentId {
+        self.last += 1;
+        AgentId(self.last)
+    }
+}

@@ -1,0 +1,330 @@
+//! Capex and construction: each quarter providers order GPUs of the newest generation to
+//! serve the demand they forecast `lead_quarters` ahead at the target utilisation. The
+//! forecast extrapolates realised demand growth and adds a premium for hype, which is
+//! how the narrative over-builds capacity; orders shrink when the market rent falls below
+//! the rent that recovers a new GPU's cost (returns below the cost of capital). GPUs go into free space in the provider's
+//! leased data centres, then into vacant buildings re-let at the market rent, then into
+//! new buildings a sponsor commissions (paying the build cost) and leases to the provider
+//! from completion. The chipmaker books the sale.
+
+use bevy_ecs::prelude::*;
+
+use crate::agents::{AgentId, IdAllocator};
+use crate::calendar::Clock;
+use crate::compute_market::ComputeMarket;
+use crate::datacenters::DataCenter;
+use crate::events::{Event, EventKind, EventLog};
+use crate::firms::{Accounts, Provider};
+use crate::fleet::FleetIndex;
+use crate::leases::{Lease, LeaseStatus, market_rent_usd_per_mw_month};
+use crate::narrative::{Narrative, trailing_growth_per_year};
+use crate::obsolescence::{Generations, GpuCohort, HOURS_PER_MONTH};
+use crate::params::{Directory, Params};
+use crate::setup::KeyAgents;
+
+/// Spawns an agent with a fresh id and registers it in the directory.
+pub fn spawn_agent(commands: &mut Commands, ids: &mut IdAllocator, directory: &mut Directory, bundle: impl Bundle) -> AgentId {
+    let id = ids.allocate();
+    spawn_with_id(commands, directory, id, bundle);
+    id
+}
+
+/// Spawns an agent under an id allocated earlier (when two agents must name each other).
+pub fn spawn_with_id(commands: &mut Commands, directory: &mut Directory, id: AgentId, bundle: impl Bundle) {
+    let entity = commands.spawn((id, bundle)).id();
+    directory.insert(id, entity);
+}
+
+/// Total H100-hours per month a provider can deliver from in-service and ordered GPUs.
+fn capacity_h100_hours(fleet: &FleetIndex, generations: &Generations, provider: AgentId) -> f64 {
+    fleet
+        .owner_generations(provider)
+        .chain(fleet.owner_pending(provider))
+        .map(|(generation, gpus)| gpus as f64 * generations.get(generation).performance_h100 * HOURS_PER_MONTH)
+        .sum()
+}
+
+/// A building the provider can put GPUs into this quarter.
+struct Slot {
+    datacenter: AgentId,
+    free_watts: u64,
+    install_month: i32,
+}
+
+/// Quarterly: GPU orders, placement, new leases and buildings, and the chipmaker's sale.
+pub fn order_gpus(
+    mut commands: Commands,
+    params: Res<Params>,
+    clock: Res<Clock>,
+    narrative: Res<Narrative>,
+    generations: Res<Generations>,
+    fleet: Res<FleetIndex>,
+    market: Res<ComputeMarket>,
+    key: Res<KeyAgents>,
+    mut ids: ResMut<IdAllocator>,
+    mut directory: ResMut<Directory>,
+    providers: Query<(&AgentId, &Provider)>,
+    mut accounts: Query<&mut Accounts>,
+    mut datacenters: Query<(&AgentId, &mut DataCenter)>,
+    mut events: ResMut<EventLog>,
+) {
+    let capex = &params.capex;
+    let newest = generations.newest().clone();
+    let watts_per_gpu = newest.power_watts().max(1);
+    let years = clock.years_elapsed();
+
+    let growth = trailing_growth_per_year(&market.demand_history).unwrap_or(narrative.revenue_growth);
+    let forecast_factor = (1.0 + growth + narrative.hype * capex.hype_growth_premium)
+        .max(0.0)
+        .powf(f64::from(capex.lead_quarters) / 4.0);
+    let wanted_total = market.demand_h100_hours * forecast_factor / params.compute_market.target_utilisation;
+    let return_factor = if market.cost_based_rent_usd_per_h100_hour > 0.0 {
+        (market.rent_usd_per_h100_hour / market.cost_based_rent_usd_per_h100_hour)
+            .powf(capex.return_elasticity)
+            .min(1.0)
+    } else {
+        1.0
+    };
+    let mut provider_shares: Vec<(AgentId, f64)> = providers.iter().map(|(&id, p)| (id, p.capacity_share)).collect();
+    provider_shares.sort_by_key(|&(id, _)| id);
+
+    // Vacancy sets the rent of re-let and new buildings.
+    let (mut completed_mw, mut vacant_mw) = (0.0, 0.0);
+    for (_, dc) in datacenters.iter().sort::<&AgentId>() {
+        if dc.completed(clock.month) {
+            completed_mw += dc.capacity_mw;
+            if dc.tenant.is_none() {
+                vacant_mw += dc.capacity_mw;
+            }
+        }
+    }
+    let vacancy = if completed_mw > 0.0 { vacant_mw / completed_mw } else { 0.0 };
+    let rent_per_mw = market_rent_usd_per_mw_month(&params, years, vacancy);
+
+    for &(provider, share) in &provider_shares {
+        // Each provider aims to keep its share of the capacity the market will want.
+        let gap = share * wanted_total - capacity_h100_hours(&fleet, &generations, provider);
+        if gap <= 0.0 {
+            continue;
+        }
+        let mut gpus = (gap * capex.adjustment_per_quarter * return_factor / (HOURS_PER_MONTH * newest.performance_h100)).floor() as u64;
+        let Ok(mut provider_accounts) = accounts.get_mut(directory.get(provider)) else {
+            continue;
+        };
+        let budget = capex.max_cash_share_per_quarter * provider_accounts.cash_usd.max(0.0);
+        gpus = gpus.min((budget / newest.price_usd).floor() as u64);
+        if gpus == 0 {
+            continue;
+        }
+        let cost = gpus as f64 * newest.price_usd;
+        provider_accounts.cash_usd -= cost;
+        provider_accounts.month.capex_usd += cost;
+
+        // Where the GPUs go: free space first, then vacant buildings, then new ones.
+        let mut slots: Vec<Slot> = Vec::new();
+        for (&dc_id, dc) in datacenters.iter().sort::<&AgentId>() {
+            if dc.tenant == Some(provider) {
+                let committed = fleet.committed_watts.get(&dc_id).copied().unwrap_or(0);
+                slots.push(Slot {
+                    datacenter: dc_id,
+                    free_watts: dc.capacity_watts().saturating_sub(committed),
+                    install_month: dc.completion_month.max(clock.month as i32),
+                });
+            }
+        }
+        let mut needed_watts = gpus * watts_per_gpu;
+        let free: u64 = slots.iter().map(|s| s.free_watts / watts_per_gpu * watts_per_gpu).sum();
+        let mut shortfall = needed_watts.saturating_sub(free);
+        for (&dc_id, mut dc) in datacenters.iter_mut().sort::<&AgentId>() {
+            if shortfall == 0 {
+                break;
+            }
+            if dc.tenant.is_some() || !dc.completed(clock.month) {
+                continue;
+            }
+            let rent = rent_per_mw * dc.capacity_mw;
+            let lease = sign_lease(
+                &mut commands,
+                &mut ids,
+                &mut directory,
+                &params,
+                provider,
+                dc.owner,
+                dc_id,
+                rent,
+                clock.month as i32,
+            );
+            dc.tenant = Some(provider);
+            dc.lease = Some(lease);
+            slots.push(Slot {
+                datacenter: dc_id,
+                free_watts: dc.capacity_watts(),
+                install_month: clock.month as i32,
+            });
+            shortfall = shortfall.saturating_sub(dc.capacity_watts());
+            events.push(Event {
+                tick: clock.tick,
+                date: clock.date,
+                kind: EventKind::DatacenterRelet,
+                agent: dc_id,
+                counterparty: Some(provider),
+                amount_usd: Some(rent),
+                detail: format!(
+                    "vacant building re-let at ${:.0} per MW-month (vacancy {:.0}%)",
+                    rent / dc.capacity_mw,
+                    vacancy * 100.0
+                ),
+            });
+        }
+        let capacity_mw = params.datacenters.capacity_mw;
+        let capacity_watts = (capacity_mw * 1e6).round() as u64;
+        while shortfall > 0 {
+            // The sponsor with the most cash builds (lowest id on ties).
+            let mut sponsor = key.sponsors[0];
+            let mut best_cash = f64::NEG_INFINITY;
+            for &candidate in &key.sponsors {
+                if let Ok(a) = accounts.get(directory.get(candidate))
+                    && a.cash_usd > best_cash
+                {
+                    best_cash = a.cash_usd;
+                    sponsor = candidate;
+                }
+            }
+            let build_cost = params.datacenters.build_cost_usd_per_mw * capacity_mw;
+            if let Ok(mut sponsor_accounts) = accounts.get_mut(directory.get(sponsor)) {
+                // A sponsor short of cash borrows the rest.
+                let borrowed = (build_cost - sponsor_accounts.cash_usd.max(0.0)).max(0.0);
+                sponsor_accounts.debt_usd += borrowed;
+                sponsor_accounts.cash_usd += borrowed - build_cost;
+                sponsor_accounts.month.capex_usd += build_cost;
+            }
+            let completion = clock.month as i32 + capex.build_months as i32;
+            let dc_id = ids.allocate();
+            let rent = rent_per_mw * capacity_mw;
+            let lease = sign_lease(
+                &mut commands,
+                &mut ids,
+                &mut directory,
+                &params,
+                provider,
+                sponsor,
+                dc_id,
+                rent,
+                completion,
+            );
+            spawn_with_id(
+                &mut commands,
+                &mut directory,
+                dc_id,
+                DataCenter {
+                    owner: sponsor,
+                    capacity_mw,
+                    completion_month: completion,
+                    lease: Some(lease),
+                    tenant: Some(provider),
+                    build_cost_usd: build_cost,
+                },
+            );
+            slots.push(Slot {
+                datacenter: dc_id,
+                free_watts: capacity_watts,
+                install_month: completion,
+            });
+            shortfall = shortfall.saturating_sub(capacity_watts);
+            events.push(Event {
+                tick: clock.tick,
+                date: clock.date,
+                kind: EventKind::DatacenterCommissioned,
+                agent: dc_id,
+                counterparty: Some(sponsor),
+                amount_usd: Some(build_cost),
+                detail: format!("{capacity_mw:.0} MW for tenant {}, ready in month {completion}", provider.0),
+            });
+        }
+
+        // Cohorts of at most `cohort_size` GPUs, filling slots in order.
+        let cohort_size = u64::from(params.gpus.cohort_size);
+        for slot in &mut slots {
+            while needed_watts > 0 && slot.free_watts >= watts_per_gpu {
+                let count = (slot.free_watts / watts_per_gpu).min(needed_watts / watts_per_gpu).min(cohort_size);
+                if count == 0 {
+                    break;
+                }
+                spawn_agent(
+                    &mut commands,
+                    &mut ids,
+                    &mut directory,
+                    GpuCohort {
+                        owner: provider,
+                        datacenter: slot.datacenter,
+                        generation: newest.index,
+                        gpus: count as u32,
+                        price_usd_per_gpu: newest.price_usd,
+                        install_month: slot.install_month,
+                        book_value_usd: count as f64 * newest.price_usd,
+                        economic_value_usd: count as f64 * newest.price_usd,
+                        rent_usd_per_gpu_hour: 0.0,
+                        utilisation: 0.0,
+                        impaired: false,
+                        retired: false,
+                    },
+                );
+                slot.free_watts -= count * watts_per_gpu;
+                needed_watts -= count * watts_per_gpu;
+            }
+        }
+
+        if let Ok(mut chipmaker) = accounts.get_mut(directory.get(key.chipmaker)) {
+            let cost_of_goods = cost * (1.0 - params.chipmaker.gross_margin);
+            chipmaker.month.gpu_sales_usd += cost;
+            chipmaker.month.other_costs_usd += cost_of_goods;
+            chipmaker.cash_usd += cost - cost_of_goods;
+        }
+        events.push(Event {
+            tick: clock.tick,
+            date: clock.date,
+            kind: EventKind::GpuOrder,
+            agent: provider,
+            counterparty: Some(key.chipmaker),
+            amount_usd: Some(cost),
+            detail: format!(
+                "{gpus} GPUs of generation {} (forecast growth {:.0}%/yr, hype {:.2})",
+                newest.index,
+                growth * 100.0,
+                narrative.hype
+            ),
+        });
+    }
+}
+
+/// Spawns an active lease from `start_month` with the configured term and break option.
+pub fn sign_lease(
+    commands: &mut Commands,
+    ids: &mut IdAllocator,
+    directory: &mut Directory,
+    params: &Params,
+    tenant: AgentId,
+    landlord: AgentId,
+    datacenter: AgentId,
+    rent_usd_per_month: f64,
+    start_month: i32,
+) -> AgentId {
+    let d = &params.datacenters;
+    spawn_agent(
+        commands,
+        ids,
+        directory,
+        Lease {
+            tenant,
+            landlord,
+            datacenter,
+            rent_usd_per_month,
+            start_month,
+            break_month: start_month + (d.break_option_years * 12.0).round() as i32,
+            end_month: start_month + (d.lease_term_years * 12.0).round() as i32,
+            status: LeaseStatus::Active,
+            rent_cuts: 0,
+            stress: 0.0,
+        },
+    )
+}

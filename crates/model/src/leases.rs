@@ -1,0 +1,387 @@
+//! Leases and their renegotiation. A tenant (hyperscaler or cloud) rents a data-centre
+//! building from its sponsor: monthly rent with a yearly escalator, a fixed term and a
+//! break option after `break_option_years`. Each quarter every tenant's stress — AI
+//! revenue short of plan, idle capacity in the building, a falling share price — raises
+//! the log-odds that it asks for a rent cut, uses its break option (once allowed) or
+//! defaults; a default also needs financial distress (cash short of a year's rent and
+//! interest). The landlord grants a cut only down to the market rent, which falls with
+//! vacancy. The landlord's income follows: a cut lowers it, a break or default stops it
+//! and leaves the building vacant, and the tenant's GPUs in it are retired and written off.
+
+use std::collections::BTreeMap;
+
+use bevy_ecs::prelude::*;
+use bubblesim_config::LeaseConfig;
+
+use crate::agents::AgentId;
+use crate::calendar::Clock;
+use crate::compute_market::ComputeMarket;
+use crate::datacenters::DataCenter;
+use crate::events::{Event, EventKind, EventLog};
+use crate::firms::{Accounts, Listed, Provider};
+use crate::fleet::FleetIndex;
+use crate::math::logistic;
+use crate::obsolescence::{Generations, GpuCohort};
+use crate::params::{Directory, Params, Seed};
+use crate::rng::{Purpose, uniform};
+
+/// Where a lease stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaseStatus {
+    Active,
+    Broken,
+    Defaulted,
+    Expired,
+}
+
+impl LeaseStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            LeaseStatus::Active => "active",
+            LeaseStatus::Broken => "broken",
+            LeaseStatus::Defaulted => "defaulted",
+            LeaseStatus::Expired => "expired",
+        }
+    }
+}
+
+/// A lease of one building. Months are relative to the start month.
+#[derive(Component, Debug, Clone)]
+pub struct Lease {
+    pub tenant: AgentId,
+    pub landlord: AgentId,
+    pub datacenter: AgentId,
+    pub rent_usd_per_month: f64,
+    /// Rent is due from this month (the building's completion).
+    pub start_month: i32,
+    /// The first month the tenant may break.
+    pub break_month: i32,
+    pub end_month: i32,
+    pub status: LeaseStatus,
+    pub rent_cuts: u32,
+    /// The tenant's stress at the last renegotiation window.
+    pub stress: f64,
+}
+
+/// Market rent per MW-month: the configured rent, escalated since the start, lowered by
+/// vacancy: × (1 − vacancy)^vacancy_elasticity.
+pub fn market_rent_usd_per_mw_month(params: &Params, years: f64, vacancy: f64) -> f64 {
+    let d = &params.datacenters;
+    d.rent_usd_per_mw_month * (1.0 + d.rent_escalator_per_year).powf(years) * (1.0 - vacancy).clamp(0.0, 1.0).powf(d.vacancy_elasticity)
+}
+
+/// The parts of a tenant's stress, each 0 … 1.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StressInputs {
+    pub revenue_shortfall: f64,
+    pub idle_capacity: f64,
+    pub share_drawdown: f64,
+    /// Cash short of a year's rent and interest; only defaults weigh it.
+    pub cash_shortfall: f64,
+}
+
+impl StressInputs {
+    /// Operating stress: the weighted sum of shortfall, idle capacity and drawdown.
+    pub fn stress(&self, weights: &LeaseConfig) -> f64 {
+        weights.weight_revenue_shortfall * self.revenue_shortfall
+            + weights.weight_idle_capacity * self.idle_capacity
+            + weights.weight_share_drawdown * self.share_drawdown
+    }
+}
+
+/// What a tenant does in a renegotiation window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Keep,
+    RentCut,
+    Break,
+    Default,
+}
+
+/// Quarterly probabilities (cut, break, default) for a tenant's stress inputs. Break
+/// needs the option to be exercisable.
+pub fn outcome_probabilities(config: &LeaseConfig, inputs: &StressInputs, may_break: bool) -> (f64, f64, f64) {
+    let stress = inputs.stress(config);
+    let cut = logistic(config.cut_log_odds_base + config.cut_log_odds_per_stress * stress);
+    let brk = if may_break {
+        logistic(config.break_log_odds_base + config.break_log_odds_per_stress * stress)
+    } else {
+        0.0
+    };
+    let default = logistic(
+        config.default_log_odds_base
+            + config.default_log_odds_per_stress * stress
+            + config.default_log_odds_per_cash_shortfall * inputs.cash_shortfall,
+    );
+    (cut, brk, default)
+}
+
+/// Draws the outcome from one uniform number: default first, then break, then cut.
+pub fn draw_outcome(config: &LeaseConfig, inputs: &StressInputs, may_break: bool, u: f64) -> Outcome {
+    let (cut, brk, default) = outcome_probabilities(config, inputs, may_break);
+    if u < default {
+        Outcome::Default
+    } else if u < default + brk {
+        Outcome::Break
+    } else if u < (default + brk + cut).min(1.0) {
+        Outcome::RentCut
+    } else {
+        Outcome::Keep
+    }
+}
+
+/// Monthly: tenants pay rent, escalators apply on anniversaries, terms end.
+pub fn pay_lease_rent(
+    params: Res<Params>,
+    clock: Res<Clock>,
+    directory: Res<Directory>,
+    fleet: Res<FleetIndex>,
+    mut leases: Query<(&AgentId, &mut Lease)>,
+    mut datacenters: Query<&mut DataCenter>,
+    mut accounts: Query<&mut Accounts>,
+    mut events: ResMut<EventLog>,
+) {
+    let month = clock.month as i32;
+    let years = clock.years_elapsed();
+    for (&id, mut lease) in leases.iter_mut().sort::<&AgentId>() {
+        if lease.status != LeaseStatus::Active || month < lease.start_month {
+            continue;
+        }
+        if month >= lease.end_month {
+            // At term: renew at market rent if the tenant still uses the building.
+            let in_use = fleet.datacenter_generations(lease.datacenter).any(|(_, gpus)| gpus > 0);
+            if in_use {
+                let capacity = datacenters
+                    .get(directory.get(lease.datacenter))
+                    .map(|dc| dc.capacity_mw)
+                    .unwrap_or(0.0);
+                lease.rent_usd_per_month = market_rent_usd_per_mw_month(&params, years, 0.0) * capacity;
+                lease.start_month = month;
+                lease.break_month = month + (params.datacenters.break_option_years * 12.0).round() as i32;
+                lease.end_month = month + (params.datacenters.lease_term_years * 12.0).round() as i32;
+            } else {
+                lease.status = LeaseStatus::Expired;
+                if let Ok(mut dc) = datacenters.get_mut(directory.get(lease.datacenter)) {
+                    dc.tenant = None;
+                    dc.lease = None;
+                }
+                events.push(Event {
+                    tick: clock.tick,
+                    date: clock.date,
+                    kind: EventKind::LeaseExpiry,
+                    agent: id,
+                    counterparty: Some(lease.tenant),
+                    amount_usd: None,
+                    detail: "term ended with the building unused".to_owned(),
+                });
+                continue;
+            }
+        } else if month > lease.start_month && (month - lease.start_month) % 12 == 0 {
+            lease.rent_usd_per_month *= 1.0 + params.datacenters.rent_escalator_per_year;
+        }
+        let rent = lease.rent_usd_per_month;
+        if let Ok(mut tenant) = accounts.get_mut(directory.get(lease.tenant)) {
+            tenant.cash_usd -= rent;
+            tenant.month.lease_cost_usd += rent;
+        }
+        if let Ok(mut landlord) = accounts.get_mut(directory.get(lease.landlord)) {
+            landlord.cash_usd += rent;
+            landlord.month.lease_income_usd += rent;
+        }
+    }
+}
+
+/// A tenant's firm-level stress inputs (everything but the building's idle share).
+fn tenant_inputs(params: &Params, years: f64, accounts: &Accounts, provider: &Provider, listed: Option<&Listed>) -> StressInputs {
+    let plan_per_month = provider.plan_base_ai_revenue_usd_per_month * (1.0 + params.leases.plan_growth_per_year).powf(years);
+    let actual_per_month = accounts.ai_revenue.annualised() / 12.0;
+    let fixed_charges_per_year = 12.0 * (accounts.last_month.lease_cost_usd + accounts.last_month.interest_usd);
+    StressInputs {
+        revenue_shortfall: if plan_per_month > 0.0 {
+            (1.0 - actual_per_month / plan_per_month).clamp(0.0, 1.0)
+        } else {
+            0.0
+        },
+        idle_capacity: 0.0,
+        share_drawdown: listed.map(Listed::drawdown).unwrap_or(0.0).clamp(0.0, 1.0),
+        cash_shortfall: if fixed_charges_per_year > 0.0 {
+            (1.0 - accounts.cash_usd / fixed_charges_per_year).clamp(0.0, 1.0)
+        } else {
+            0.0
+        },
+    }
+}
+
+/// Quarterly: each active lease's tenant may ask for a cut, break or default.
+pub fn renegotiate_leases(
+    params: Res<Params>,
+    seed: Res<Seed>,
+    clock: Res<Clock>,
+    directory: Res<Directory>,
+    fleet: Res<FleetIndex>,
+    generations: Res<Generations>,
+    market: Res<ComputeMarket>,
+    mut leases: Query<(&AgentId, &mut Lease)>,
+    mut datacenters: Query<&mut DataCenter>,
+    tenants: Query<(&Provider, Option<&Listed>)>,
+    mut accounts: Query<&mut Accounts>,
+    mut cohorts: Query<(&AgentId, &mut GpuCohort)>,
+    mut events: ResMut<EventLog>,
+) {
+    let config = &params.leases;
+    let month = clock.month as i32;
+    let years = clock.years_elapsed();
+    let (mut completed_mw, mut vacant_mw) = (0.0, 0.0);
+    for dc in &datacenters {
+        if dc.completed(clock.month) {
+            completed_mw += dc.capacity_mw;
+            if dc.tenant.is_none() {
+                vacant_mw += dc.capacity_mw;
+            }
+        }
+    }
+    let vacancy = if completed_mw > 0.0 { vacant_mw / completed_mw } else { 0.0 };
+    let market_rent_per_mw = market_rent_usd_per_mw_month(&params, years, vacancy);
+    let mut vacated: Vec<(AgentId, AgentId)> = Vec::new(); // (building, tenant)
+    for (&id, mut lease) in leases.iter_mut().sort::<&AgentId>() {
+        if lease.status != LeaseStatus::Active || month < lease.start_month {
+            continue;
+        }
+        let Ok((provider, listed)) = tenants.get(directory.get(lease.tenant)) else {
+            continue;
+        };
+        let Ok(tenant_accounts) = accounts.get(directory.get(lease.tenant)) else {
+            continue;
+        };
+        let mut inputs = tenant_inputs(&params, years, tenant_accounts, provider, listed);
+        let mut market_rent = 0.0;
+        if let Ok(dc) = datacenters.get(directory.get(lease.datacenter)) {
+            market_rent = market_rent_per_mw * dc.capacity_mw;
+            let busy_watts: f64 = fleet
+                .datacenter_generations(lease.datacenter)
+                .map(|(generation, gpus)| gpus as f64 * generations.get(generation).power_watts() as f64 * market.utilisation(generation))
+                .sum();
+            inputs.idle_capacity = (1.0 - busy_watts / dc.capacity_watts() as f64).clamp(0.0, 1.0);
+        }
+        let stress = inputs.stress(config);
+        lease.stress = stress;
+        let u = uniform(seed.0, Purpose::Leases, clock.tick, id.0, 0);
+        let outcome = draw_outcome(config, &inputs, month >= lease.break_month, u);
+        let (kind, detail) = match outcome {
+            Outcome::Keep => continue,
+            // The landlord would rather keep the rent it can get from the market.
+            Outcome::RentCut if lease.rent_usd_per_month * (1.0 - config.rent_cut_share) < market_rent => continue,
+            Outcome::RentCut => {
+                let old = lease.rent_usd_per_month;
+                lease.rent_usd_per_month *= 1.0 - config.rent_cut_share;
+                lease.rent_cuts += 1;
+                (
+                    EventKind::LeaseRentCut,
+                    format!(
+                        "rent cut from ${old:.0} to ${:.0} a month at stress {stress:.2}",
+                        lease.rent_usd_per_month
+                    ),
+                )
+            }
+            Outcome::Break => {
+                lease.status = LeaseStatus::Broken;
+                (EventKind::LeaseBreak, format!("break option used at stress {stress:.2}"))
+            }
+            Outcome::Default => {
+                lease.status = LeaseStatus::Defaulted;
+                (EventKind::LeaseDefault, format!("tenant stops paying at stress {stress:.2}"))
+            }
+        };
+        if matches!(outcome, Outcome::Break | Outcome::Default) {
+            vacated.push((lease.datacenter, lease.tenant));
+            if let Ok(mut dc) = datacenters.get_mut(directory.get(lease.datacenter)) {
+                dc.tenant = None;
+                dc.lease = None;
+            }
+        }
+        events.push(Event {
+            tick: clock.tick,
+            date: clock.date,
+            kind,
+            agent: id,
+            counterparty: Some(lease.tenant),
+            amount_usd: Some(lease.rent_usd_per_month),
+            detail,
+        });
+    }
+    // A tenant that leaves a building retires the GPUs in it and writes off their book.
+    if vacated.is_empty() {
+        return;
+    }
+    vacated.sort();
+    let mut written_off: BTreeMap<(AgentId, AgentId), (u32, f64)> = BTreeMap::new();
+    for (_, mut cohort) in cohorts.iter_mut().sort::<&AgentId>() {
+        if cohort.retired || vacated.binary_search(&(cohort.datacenter, cohort.owner)).is_err() {
+            continue;
+        }
+        let entry = written_off.entry((cohort.owner, cohort.datacenter)).or_default();
+        entry.0 += 1;
+        entry.1 += cohort.book_value_usd;
+        cohort.book_value_usd = 0.0;
+        cohort.economic_value_usd = 0.0;
+        cohort.utilisation = 0.0;
+        cohort.retired = true;
+    }
+    for ((owner, building), (count, book)) in written_off {
+        if let Ok(mut accounts) = accounts.get_mut(directory.get(owner)) {
+            accounts.month.impairment_usd += book;
+        }
+        events.push(Event {
+            tick: clock.tick,
+            date: clock.date,
+            kind: EventKind::Retirement,
+            agent: owner,
+            counterparty: Some(building),
+            amount_usd: Some(book),
+            detail: format!("{count} GPU cohorts retired with the building the tenant left"),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stressed_tenants_renegotiate_more_often() {
+        let config = bubblesim_config::Config::baseline().leases;
+        let healthy = StressInputs::default();
+        let stressed = StressInputs {
+            revenue_shortfall: 0.5,
+            idle_capacity: 0.6,
+            share_drawdown: 0.5,
+            cash_shortfall: 0.0,
+        };
+        assert!(stressed.stress(&config) > healthy.stress(&config));
+        let rate = |inputs: &StressInputs| {
+            let draws = 20_000;
+            (0..draws)
+                .filter(|&k| draw_outcome(&config, inputs, true, (k as f64 + 0.5) / draws as f64) != Outcome::Keep)
+                .count() as f64
+                / draws as f64
+        };
+        assert!(rate(&stressed) > 5.0 * rate(&healthy), "{} vs {}", rate(&stressed), rate(&healthy));
+        // Each kind of request grows with stress, and a break needs the option.
+        let (c0, b0, d0) = outcome_probabilities(&config, &healthy, true);
+        let (c1, b1, d1) = outcome_probabilities(&config, &stressed, true);
+        assert!(c1 > c0 && b1 > b0 && d1 > d0);
+        assert_eq!(outcome_probabilities(&config, &stressed, false).1, 0.0);
+        // A tenant short of cash defaults far more often than a rich one under the same stress.
+        let broke = StressInputs {
+            cash_shortfall: 1.0,
+            ..stressed
+        };
+        assert!(outcome_probabilities(&config, &broke, true).2 > 20.0 * d1);
+    }
+
+    #[test]
+    fn vacancy_lowers_market_rent() {
+        let params = Params(std::sync::Arc::new(bubblesim_config::Config::baseline()));
+        assert!(market_rent_usd_per_mw_month(&params, 1.0, 0.3) < market_rent_usd_per_mw_month(&params, 1.0, 0.0));
+    }
+}

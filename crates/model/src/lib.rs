@@ -1,0 +1,159 @@
+//! bubblesim's economy: a bevy_ecs world of firms, investors, data centres, GPU cohorts
+//! and leases, and the systems that move money, assets and beliefs between them. No I/O:
+//! the driver steps the [`Simulation`] and drains its [`Observations`].
+//!
+//! How the parts fit:
+//! - `setup` spawns the agents of a `Config`, each with a stable [`AgentId`];
+//! - `schedule` chains the phases of a tick; monthly and quarterly systems run on the
+//!   first trading day of a month or quarter (`calendar`);
+//! - one module per mechanism, its components beside it: `demand`, `compute_market`,
+//!   `revenue`, `funding`, `obsolescence`, `capex`, `leases`, `narrative`, `sentiment`,
+//!   `market`, `accounting`;
+//! - `observe` copies state into rows for the recorder; `events` keeps the event log;
+//! - `rng` derives every random draw from (seed, purpose, tick, agent), so results do not
+//!   depend on thread count or iteration order.
+
+// Bevy systems receive their data as parameters, so long parameter lists and nested
+// query types are the idiom here, as in bevy itself.
+#![allow(clippy::too_many_arguments, clippy::type_complexity)]
+
+pub mod accounting;
+pub mod agents;
+pub mod calendar;
+pub mod capex;
+pub mod compute_market;
+pub mod datacenters;
+pub mod demand;
+pub mod events;
+pub mod firms;
+pub mod fleet;
+pub mod funding;
+pub mod leases;
+pub mod market;
+pub mod math;
+pub mod narrative;
+pub mod observe;
+pub mod obsolescence;
+pub mod params;
+pub mod revenue;
+pub mod rng;
+pub mod schedule;
+pub mod sentiment;
+pub mod setup;
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{MultiThreadedExecutor, SingleThreadedExecutor};
+use bevy_tasks::{ComputeTaskPool, TaskPoolBuilder};
+use bubblesim_config::Config;
+
+pub use agents::AgentId;
+pub use calendar::Clock;
+pub use events::{Event, EventKind, Totals};
+pub use observe::Observations;
+
+/// Why a simulation could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("the schedule is inconsistent (a bug): {0}")]
+    Schedule(String),
+}
+
+/// What the run did, for the end-of-run summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub ticks: u32,
+    pub first_date: i32,
+    pub last_date: i32,
+    pub ai_index_level: f64,
+    /// Deepest peak-to-trough fall of the AI index, 0 … 1.
+    pub ai_index_max_drawdown: f64,
+    pub totals: Totals,
+}
+
+/// A world and its schedule, stepped one trading day at a time.
+pub struct Simulation {
+    world: World,
+    schedule: Schedule,
+    ticks_run: u32,
+}
+
+impl Simulation {
+    /// Builds the world of a validated config. `threads` > 1 runs systems and parallel
+    /// iteration on that many threads; results are identical for any value.
+    pub fn new(config: Config, seed: u64, threads: usize) -> Result<Self, ModelError> {
+        let threads = threads.max(1);
+        ComputeTaskPool::get_or_init(|| TaskPoolBuilder::new().num_threads(threads).build());
+        let mut world = World::new();
+        setup::populate(&mut world, &Arc::new(config), seed);
+        let mut schedule = schedule::build_schedule();
+        if threads > 1 {
+            schedule.set_executor(MultiThreadedExecutor::new());
+        } else {
+            schedule.set_executor(SingleThreadedExecutor::new());
+        }
+        schedule
+            .initialize(&mut world)
+            .map_err(|err| ModelError::Schedule(format!("{err:?}")))?;
+        Ok(Self {
+            world,
+            schedule,
+            ticks_run: 0,
+        })
+    }
+
+    /// Simulates the current trading day, then moves the clock to the next one.
+    pub fn step(&mut self) {
+        self.schedule.run(&mut self.world);
+        self.ticks_run += 1;
+        if !self.finished() {
+            self.world.resource_mut::<Clock>().advance();
+        }
+    }
+
+    /// Ticks simulated so far.
+    pub fn ticks_run(&self) -> u32 {
+        self.ticks_run
+    }
+
+    /// True once every tick of the horizon has run.
+    pub fn finished(&self) -> bool {
+        self.ticks_run >= self.clock().horizon_ticks()
+    }
+
+    pub fn clock(&self) -> &Clock {
+        self.world.resource::<Clock>()
+    }
+
+    /// The AI index level now.
+    pub fn ai_index_level(&self) -> f64 {
+        self.world.resource::<market::AiIndex>().level
+    }
+
+    /// Takes the rows recorded since the last call.
+    pub fn take_observations(&mut self) -> Observations {
+        std::mem::take(&mut *self.world.resource_mut::<Observations>())
+    }
+
+    pub fn summary(&self) -> Summary {
+        let index = self.world.resource::<market::AiIndex>();
+        Summary {
+            ticks: self.ticks_run,
+            first_date: self.clock().start_date,
+            last_date: self.clock().date,
+            ai_index_level: index.level,
+            ai_index_max_drawdown: index.max_drawdown,
+            totals: self.world.resource::<events::EventLog>().totals,
+        }
+    }
+
+    /// The world, for tests and tools that inspect state directly.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+}

@@ -1,0 +1,311 @@
+//! Obsolescence: GPU generations ship on a cadence, each with better price/performance.
+//! Because buyers pay for performance, the rent of every older cohort falls with the
+//! newest generation's price per unit of performance (the compute market sets the rent
+//! per H100-equivalent hour from the newest generation's cost). Each month a cohort's
+//! economic value — the present value of its expected rents net of power, over the years
+//! before rent no longer covers power — is compared with its straight-line book value;
+//! a quarterly test impairs cohorts worth much less than their book, and cohorts that
+//! are too old or no longer cover their power bill are retired and written off.
+
+use std::collections::BTreeMap;
+
+use bevy_ecs::prelude::*;
+use bubblesim_config::GpuConfig;
+
+use crate::agents::AgentId;
+use crate::calendar::Clock;
+use crate::events::{Event, EventKind, EventLog};
+use crate::firms::Accounts;
+use crate::params::{Directory, Params};
+
+/// Hours in a year and in an average month.
+pub const HOURS_PER_YEAR: f64 = 8766.0;
+pub const HOURS_PER_MONTH: f64 = HOURS_PER_YEAR / 12.0;
+
+/// One GPU generation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generation {
+    pub index: u32,
+    /// Throughput relative to an H100.
+    pub performance_h100: f64,
+    /// List price per GPU, server share included.
+    pub price_usd: f64,
+    /// All-in power per GPU.
+    pub power_kw: f64,
+    /// Release month relative to the start month (negative: before the start).
+    pub release_month: i32,
+}
+
+impl Generation {
+    /// Electricity cost of one hour of one GPU running.
+    pub fn power_cost_usd_per_hour(&self, electricity_usd_per_kwh: f64) -> f64 {
+        self.power_kw * electricity_usd_per_kwh
+    }
+
+    /// Power per GPU in whole watts (capacity accounting is done in integers).
+    pub fn power_watts(&self) -> u64 {
+        (self.power_kw * 1000.0).round() as u64
+    }
+}
+
+/// Every generation released so far, oldest first, and when the next one ships.
+#[derive(Resource, Debug, Clone)]
+pub struct Generations {
+    pub list: Vec<Generation>,
+    pub next_release_month: u32,
+}
+
+impl Generations {
+    /// The generations installed at the start. The newest draws `power_kw_per_gpu`;
+    /// older ones draw less per GPU (each generation draws `power_gain` more).
+    pub fn from_config(gpus: &GpuConfig) -> Self {
+        let newest = gpus.initial_performance.len() - 1;
+        let list = (0..=newest)
+            .map(|index| Generation {
+                index: index as u32,
+                performance_h100: gpus.initial_performance[index],
+                price_usd: gpus.initial_price_usd[index],
+                power_kw: gpus.power_kw_per_gpu / gpus.power_gain_per_generation.powi((newest - index) as i32),
+                release_month: -(gpus.initial_release_months_before_start[index] as i32),
+            })
+            .collect();
+        Self {
+            list,
+            next_release_month: gpus.next_release_months,
+        }
+    }
+
+    pub fn newest(&self) -> &Generation {
+        self.list.last().expect("at least one generation (validated)")
+    }
+
+    pub fn get(&self, index: u32) -> &Generation {
+        &self.list[index as usize]
+    }
+
+    /// Ships the next generation: performance, price and power scaled by their gains.
+    pub fn release(&mut self, month: u32, gpus: &GpuConfig) -> &Generation {
+        let newest = self.newest().clone();
+        self.list.push(Generation {
+            index: newest.index + 1,
+            performance_h100: newest.performance_h100 * gpus.performance_gain_per_generation,
+            price_usd: newest.price_usd * gpus.price_gain_per_generation,
+            power_kw: newest.power_kw * gpus.power_gain_per_generation,
+            release_month: month as i32,
+        });
+        self.next_release_month = month + gpus.release_cadence_months;
+        self.newest()
+    }
+}
+
+/// The yearly rate at which a cohort's rent is expected to fall: price/performance
+/// improves by perf_gain / price_gain every cadence.
+pub fn expected_rent_decline_per_year(gpus: &GpuConfig) -> f64 {
+    (gpus.performance_gain_per_generation / gpus.price_gain_per_generation)
+        .ln()
+        .max(0.0)
+        / (f64::from(gpus.release_cadence_months) / 12.0)
+}
+
+/// Present value per GPU of renting it out: ∫₀ᵀ u·(r·e^{−δt} − c)·e^{−ρt} dt hours-weighted,
+/// where T ends when rent no longer covers power or the GPU reaches its physical life.
+pub fn economic_value_per_gpu_usd(
+    rent_usd_per_hour: f64,
+    utilisation: f64,
+    power_cost_usd_per_hour: f64,
+    rent_decline_per_year: f64,
+    discount_rate: f64,
+    remaining_life_years: f64,
+) -> f64 {
+    if rent_usd_per_hour <= power_cost_usd_per_hour || remaining_life_years <= 0.0 || utilisation <= 0.0 {
+        return 0.0;
+    }
+    let covers_power_for = if rent_decline_per_year > 0.0 {
+        (rent_usd_per_hour / power_cost_usd_per_hour).ln() / rent_decline_per_year
+    } else {
+        f64::INFINITY
+    };
+    let horizon = remaining_life_years.min(covers_power_for);
+    // ∫₀ᵀ e^{−kt} dt, with its k → 0 limit.
+    let integral = |k: f64| if k > 1e-12 { (1.0 - (-k * horizon).exp()) / k } else { horizon };
+    let per_year = utilisation * HOURS_PER_YEAR;
+    per_year * (rent_usd_per_hour * integral(rent_decline_per_year + discount_rate) - power_cost_usd_per_hour * integral(discount_rate))
+}
+
+/// A cohort of identical GPUs bought together.
+#[derive(Component, Debug, Clone)]
+pub struct GpuCohort {
+    pub owner: AgentId,
+    pub datacenter: AgentId,
+    pub generation: u32,
+    pub gpus: u32,
+    pub price_usd_per_gpu: f64,
+    /// Month (relative to the start) the cohort was installed or will be, when its data
+    /// centre completes. It earns nothing before.
+    pub install_month: i32,
+    pub book_value_usd: f64,
+    pub economic_value_usd: f64,
+    pub rent_usd_per_gpu_hour: f64,
+    pub utilisation: f64,
+    pub impaired: bool,
+    pub retired: bool,
+}
+
+impl GpuCohort {
+    /// Installed and not retired at calendar month `month`.
+    pub fn in_service(&self, month: u32) -> bool {
+        !self.retired && self.install_month <= month as i32
+    }
+
+    pub fn age_years(&self, month: u32) -> f64 {
+        f64::from(month as i32 - self.install_month).max(0.0) / 12.0
+    }
+}
+
+/// Monthly, before the compute market clears: ships a new generation when it is due.
+pub fn release_generations(params: Res<Params>, clock: Res<Clock>, mut generations: ResMut<Generations>, mut events: ResMut<EventLog>) {
+    if clock.month < generations.next_release_month {
+        return;
+    }
+    let released = generations.release(clock.month, &params.gpus).clone();
+    events.push(Event {
+        tick: clock.tick,
+        date: clock.date,
+        kind: EventKind::GenerationRelease,
+        agent: AgentId(0),
+        counterparty: None,
+        amount_usd: Some(released.price_usd),
+        detail: format!(
+            "generation {} ships: {:.2} H100-equivalents at ${:.0} per GPU",
+            released.index, released.performance_h100, released.price_usd
+        ),
+    });
+}
+
+/// Write-downs booked this month per owner, in id order.
+#[derive(Default)]
+struct OwnerCharges {
+    depreciation_usd: f64,
+    impairment_usd: f64,
+    impaired_cohorts: u32,
+    retirement_usd: f64,
+    retired_cohorts: u32,
+}
+
+/// Monthly, after the market clears: economic value, depreciation, the quarterly
+/// impairment test and retirement. Charges go to the owners' accounts.
+pub fn revalue_cohorts(
+    params: Res<Params>,
+    clock: Res<Clock>,
+    generations: Res<Generations>,
+    directory: Res<Directory>,
+    mut cohorts: Query<(&AgentId, &mut GpuCohort)>,
+    mut owners: Query<&mut Accounts>,
+    mut events: ResMut<EventLog>,
+) {
+    let gpus = &params.gpus;
+    let decline = expected_rent_decline_per_year(gpus);
+    let mut charges: BTreeMap<AgentId, OwnerCharges> = BTreeMap::new();
+    for (_, mut cohort) in cohorts.iter_mut().sort::<&AgentId>() {
+        if !cohort.in_service(clock.month) {
+            continue;
+        }
+        let generation = generations.get(cohort.generation);
+        let power_cost = generation.power_cost_usd_per_hour(gpus.electricity_usd_per_kwh);
+        let age = cohort.age_years(clock.month);
+        let value_per_gpu = economic_value_per_gpu_usd(
+            cohort.rent_usd_per_gpu_hour,
+            cohort.utilisation,
+            power_cost,
+            decline,
+            gpus.discount_rate,
+            gpus.physical_life_years - age,
+        );
+        cohort.economic_value_usd = value_per_gpu * f64::from(cohort.gpus);
+        let entry = charges.entry(cohort.owner).or_default();
+
+        let remaining_months = (gpus.accounting_life_years - age) * 12.0;
+        let depreciation = if remaining_months > 1.0 {
+            cohort.book_value_usd / remaining_months
+        } else {
+            cohort.book_value_usd
+        };
+        cohort.book_value_usd -= depreciation;
+        entry.depreciation_usd += depreciation;
+
+        let uneconomic = cohort.rent_usd_per_gpu_hour <= power_cost;
+        if age >= gpus.physical_life_years || uneconomic {
+            entry.retirement_usd += cohort.book_value_usd;
+            entry.retired_cohorts += 1;
+            cohort.book_value_usd = 0.0;
+            cohort.economic_value_usd = 0.0;
+            cohort.utilisation = 0.0;
+            cohort.retired = true;
+        } else if clock.quarter_start && cohort.economic_value_usd < gpus.impairment_trigger * cohort.book_value_usd {
+            entry.impairment_usd += cohort.book_value_usd - cohort.economic_value_usd;
+            entry.impaired_cohorts += 1;
+            cohort.book_value_usd = cohort.economic_value_usd;
+            cohort.impaired = true;
+        }
+    }
+    for (owner, charge) in charges {
+        let Ok(mut accounts) = owners.get_mut(directory.get(owner)) else {
+            continue;
+        };
+        accounts.month.depreciation_usd += charge.depreciation_usd;
+        accounts.month.impairment_usd += charge.impairment_usd + charge.retirement_usd;
+        if charge.impaired_cohorts > 0 {
+            events.push(Event {
+                tick: clock.tick,
+                date: clock.date,
+                kind: EventKind::Impairment,
+                agent: owner,
+                counterparty: None,
+                amount_usd: Some(charge.impairment_usd),
+                detail: format!("{} GPU cohorts written down to economic value", charge.impaired_cohorts),
+            });
+        }
+        if charge.retired_cohorts > 0 {
+            events.push(Event {
+                tick: clock.tick,
+                date: clock.date,
+                kind: EventKind::Retirement,
+                agent: owner,
+                counterparty: None,
+                amount_usd: Some(charge.retirement_usd),
+                detail: format!(
+                    "{} GPU cohorts retired (past physical life or rent below power cost)",
+                    charge.retired_cohorts
+                ),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_falls_with_rent_decline_and_age() {
+        let fresh = economic_value_per_gpu_usd(2.0, 0.8, 0.1, 0.3, 0.1, 6.0);
+        let faster_decline = economic_value_per_gpu_usd(2.0, 0.8, 0.1, 0.6, 0.1, 6.0);
+        let older = economic_value_per_gpu_usd(2.0, 0.8, 0.1, 0.3, 0.1, 2.0);
+        assert!(fresh > faster_decline && fresh > older && older > 0.0);
+        // No decline, no discount, no power: rent × hours × utilisation × years.
+        let plain = economic_value_per_gpu_usd(1.0, 1.0, 0.0, 0.0, 0.0, 2.0);
+        assert!((plain - 2.0 * HOURS_PER_YEAR).abs() < 1e-6);
+        assert_eq!(economic_value_per_gpu_usd(0.1, 1.0, 0.2, 0.3, 0.1, 5.0), 0.0);
+    }
+
+    #[test]
+    fn each_release_improves_price_performance() {
+        let config = bubblesim_config::Config::baseline();
+        let mut generations = Generations::from_config(&config.gpus);
+        let before = generations.newest().clone();
+        let after = generations.release(20, &config.gpus).clone();
+        assert!(after.price_usd / after.performance_h100 < before.price_usd / before.performance_h100);
+        assert_eq!(generations.next_release_month, 20 + config.gpus.release_cadence_months);
+        assert!(expected_rent_decline_per_year(&config.gpus) > 0.0);
+    }
+}

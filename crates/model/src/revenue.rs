@@ -1,0 +1,87 @@
+//! Revenue: the month's money flows from demand. Sellers earn from the queries they
+//! serve and pay the market rent for the compute those queries (and their training)
+//! used; providers receive that rent for the GPU-hours their cohorts delivered and pay
+//! for the power; hyperscalers earn from their core business, the chipmaker from its
+//! non-GPU business, labs pay staff and research, clouds pay interest on their debt.
+//! Every payment between two agents leaves one account and enters the other.
+
+use bevy_ecs::prelude::*;
+
+use crate::agents::AgentId;
+use crate::calendar::Clock;
+use crate::compute_market::ComputeMarket;
+use crate::demand::Demand;
+use crate::firms::{Accounts, AiSeller, Borrower, Chipmaker, CoreBusiness, Firm, Lab, Provider};
+use crate::fleet::FleetIndex;
+use crate::obsolescence::{Generations, HOURS_PER_MONTH};
+use crate::params::Params;
+
+type FirmItem = (
+    &'static AgentId,
+    &'static Firm,
+    &'static mut Accounts,
+    Option<&'static AiSeller>,
+    Option<&'static Lab>,
+    Option<&'static Provider>,
+    Option<&'static CoreBusiness>,
+    Option<&'static Borrower>,
+    Option<&'static Chipmaker>,
+);
+
+/// Monthly: books revenue, compute rent, power, core business, opex and interest.
+pub fn settle_revenue(
+    params: Res<Params>,
+    clock: Res<Clock>,
+    demand: Res<Demand>,
+    market: Res<ComputeMarket>,
+    generations: Res<Generations>,
+    fleet: Res<FleetIndex>,
+    mut firms: Query<FirmItem>,
+) {
+    let years = clock.years_elapsed();
+    let electricity = params.gpus.electricity_usd_per_kwh;
+    let rent = market.rent_usd_per_h100_hour;
+    let end_user_revenue = demand.revenue_usd();
+    for (&id, firm, mut accounts, seller, lab, provider, core, borrower, chipmaker) in firms.iter_mut().sort::<&AgentId>() {
+        if !firm.active {
+            continue;
+        }
+        let flows_before = accounts.month;
+        if let Some(seller) = seller {
+            let revenue = market.served_share * seller.share * end_user_revenue;
+            let compute = market.served_share * seller.compute_demand_h100_hours * rent;
+            accounts.month.ai_product_revenue_usd += revenue;
+            accounts.month.compute_cost_usd += compute;
+        }
+        if provider.is_some() {
+            let (mut delivered, mut power) = (0.0, 0.0);
+            for (generation, gpus) in fleet.owner_generations(id) {
+                let g = generations.get(generation);
+                let busy_hours = gpus as f64 * market.utilisation(generation) * HOURS_PER_MONTH;
+                delivered += busy_hours * g.performance_h100;
+                power += busy_hours * g.power_cost_usd_per_hour(electricity);
+            }
+            accounts.month.compute_rent_income_usd += delivered * rent;
+            accounts.month.power_cost_usd += power;
+        }
+        if let Some(lab) = lab {
+            accounts.month.other_costs_usd += lab.other_opex_usd_per_month;
+        }
+        if let Some(core) = core {
+            let revenue = core.revenue_usd_per_year * (1.0 + core.growth_per_year).powf(years) / 12.0;
+            accounts.month.core_revenue_usd += revenue;
+            accounts.month.other_costs_usd += revenue * (1.0 - core.operating_margin);
+        }
+        if let Some(chipmaker) = chipmaker {
+            let revenue = chipmaker.other_revenue_usd_per_year / 12.0;
+            accounts.month.core_revenue_usd += revenue;
+            accounts.month.other_costs_usd += revenue * (1.0 - chipmaker.gross_margin) + chipmaker.operating_expenses_usd_per_year / 12.0;
+        }
+        if let Some(borrower) = borrower {
+            accounts.month.interest_usd += accounts.debt_usd * borrower.interest_rate / 12.0;
+        }
+        // All of the above are cash flows: apply the month's change to cash.
+        let change = accounts.month.earnings_usd() - flows_before.earnings_usd();
+        accounts.cash_usd += change;
+    }
+}

@@ -1,0 +1,107 @@
+//! The tick schedule: a fixed chain of phases, each a chain of systems, built with
+//! ambiguity detection set to error so that two systems touching the same data in an
+//! undefined order fail at start-up rather than at random.
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
+
+use crate::accounting::close_months;
+use crate::calendar::{month_start, quarter_start};
+use crate::capex::order_gpus;
+use crate::compute_market::clear_compute_market;
+use crate::demand::advance_demand;
+use crate::fleet::rebuild_fleet_index;
+use crate::funding::raise_or_fail;
+use crate::leases::{pay_lease_rent, renegotiate_leases};
+use crate::market::{form_prices, update_fundamentals};
+use crate::narrative::{observe_revenue_growth, update_narrative};
+use crate::observe::{record_firms, record_infrastructure, record_markets, record_retail};
+use crate::obsolescence::{release_generations, revalue_cohorts};
+use crate::revenue::settle_revenue;
+use crate::sentiment::retail_sentiment;
+
+/// The phases of a tick, in the order they run.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// News and hype.
+    Narrative,
+    /// End-user demand, the compute market, revenue and funding (monthly).
+    DemandAndRevenue,
+    /// Generation releases are in DemandAndRevenue; here: revaluation, impairment, retirement (monthly).
+    Obsolescence,
+    /// GPU orders and construction (quarterly).
+    Capex,
+    /// Rent and renegotiation (monthly; renegotiation quarterly).
+    Leases,
+    /// Retail investors switch and trade (daily).
+    Sentiment,
+    /// Prices form (daily).
+    Market,
+    /// Books close (monthly).
+    Accounting,
+    /// Rows are copied out for the recorder.
+    Record,
+}
+
+/// The schedule every tick runs.
+pub fn build_schedule() -> Schedule {
+    let mut schedule = Schedule::default();
+    schedule.set_build_settings(ScheduleBuildSettings {
+        ambiguity_detection: LogLevel::Error,
+        ..ScheduleBuildSettings::default()
+    });
+    schedule.configure_sets(
+        (
+            Phase::Narrative,
+            Phase::DemandAndRevenue,
+            Phase::Obsolescence,
+            Phase::Capex,
+            Phase::Leases,
+            Phase::Sentiment,
+            Phase::Market,
+            Phase::Accounting,
+            Phase::Record,
+        )
+            .chain(),
+    );
+    schedule.add_systems(
+        (observe_revenue_growth.run_if(month_start), update_narrative)
+            .chain()
+            .in_set(Phase::Narrative),
+    );
+    schedule.add_systems(
+        (
+            advance_demand,
+            release_generations,
+            rebuild_fleet_index,
+            clear_compute_market,
+            settle_revenue,
+            raise_or_fail,
+        )
+            .chain()
+            .run_if(month_start)
+            .in_set(Phase::DemandAndRevenue),
+    );
+    schedule.add_systems(revalue_cohorts.run_if(month_start).in_set(Phase::Obsolescence));
+    schedule.add_systems((rebuild_fleet_index, order_gpus).chain().run_if(quarter_start).in_set(Phase::Capex));
+    schedule.add_systems(
+        (rebuild_fleet_index, pay_lease_rent, renegotiate_leases.run_if(quarter_start))
+            .chain()
+            .run_if(month_start)
+            .in_set(Phase::Leases),
+    );
+    schedule.add_systems(retail_sentiment.in_set(Phase::Sentiment));
+    schedule.add_systems(form_prices.in_set(Phase::Market));
+    schedule.add_systems(
+        (close_months, update_fundamentals, rebuild_fleet_index)
+            .chain()
+            .run_if(month_start)
+            .in_set(Phase::Accounting),
+    );
+    schedule.add_systems(
+        (record_markets, record_firms, record_retail, record_infrastructure)
+            .chain()
+            .in_set(Phase::Record),
+    );
+    schedule
+}

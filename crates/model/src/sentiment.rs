@@ -1,0 +1,266 @@
+//! Retail sentiment, after Lux & Marchesi (1999). Each retail investor is a
+//! fundamentalist, an optimistic chartist or a pessimistic chartist, and holds cash and
+//! units of the AI basket (the listed AI firms, cap-weighted). Every tick each one may
+//! switch:
+//!
+//! - chartists flip opinion with rates v1·(n_c/N)·e^{±U1}, where U1 weighs herding (the
+//!   opinion index x = (n₊ − n₋)/n_c), the price trend and the narrative's hype;
+//! - chartists and fundamentalists swap strategy with rates v2·(n/N)·e^{±U2}, where U2
+//!   compares a chartist's return (earnings yield plus trend) with the required return
+//!   less a penalty for mispricing.
+//!
+//! Novices weigh herding and hype `novice_multiplier` times more and turn fundamentalist
+//! that many times less often. Then each trades whole lots at yesterday's basket level:
+//! optimists buy, pessimists sell, fundamentalists buy the undervalued basket and sell
+//! the overvalued one. Counts and lots are integers, so their totals do not depend on
+//! the order agents are visited in — the update runs in parallel and stays exact.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use bevy_ecs::prelude::*;
+use bubblesim_config::RetailConfig;
+
+use crate::agents::AgentId;
+use crate::calendar::Clock;
+use crate::market::AiIndex;
+use crate::narrative::Narrative;
+use crate::params::{Params, Seed};
+use crate::rng::{Purpose, uniform};
+
+/// A retail investor's strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    Fundamentalist,
+    Optimist,
+    Pessimist,
+}
+
+impl Strategy {
+    pub fn label(self) -> &'static str {
+        match self {
+            Strategy::Fundamentalist => "fundamentalist",
+            Strategy::Optimist => "optimist",
+            Strategy::Pessimist => "pessimist",
+        }
+    }
+}
+
+/// One retail investor.
+#[derive(Component, Debug, Clone)]
+pub struct RetailInvestor {
+    pub strategy: Strategy,
+    pub novice: bool,
+    pub cash_usd: f64,
+    /// Units of the AI basket (one unit is worth the AI index level).
+    pub ai_units: f64,
+}
+
+/// Today's retail population counts and net orders.
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq)]
+pub struct RetailFlow {
+    pub population: u64,
+    pub optimists: u64,
+    pub pessimists: u64,
+    pub fundamentalists: u64,
+    /// Net lots bought by chartists and by fundamentalists (after cash and holdings limits).
+    pub chartist_net_lots: i64,
+    pub fundamentalist_net_lots: i64,
+}
+
+impl RetailFlow {
+    pub fn chartists(&self) -> u64 {
+        self.optimists + self.pessimists
+    }
+
+    /// (n₊ − n₋)/n_c, in [−1, 1].
+    pub fn opinion_index(&self) -> f64 {
+        if self.chartists() == 0 {
+            0.0
+        } else {
+            (self.optimists as f64 - self.pessimists as f64) / self.chartists() as f64
+        }
+    }
+}
+
+/// Market signals every retail investor sees today.
+#[derive(Debug, Clone, Copy)]
+pub struct Signals {
+    /// Opinion index of chartists.
+    pub opinion: f64,
+    /// Trend of the AI index, as an annualised log return.
+    pub trend_per_year: f64,
+    /// (fundamental − price)/price of the basket, clamped to [−1, 1].
+    pub mispricing: f64,
+    /// Earnings yield of the basket (per year).
+    pub earnings_yield: f64,
+    pub hype: f64,
+    /// Shares of the population in each group (floored at `min_group_share`).
+    pub chartist_share: f64,
+    pub optimist_share: f64,
+    pub pessimist_share: f64,
+    pub fundamentalist_share: f64,
+}
+
+/// Switching probabilities for one agent this tick: (to fundamentalist, to optimist, to pessimist).
+pub fn switch_probabilities(
+    config: &RetailConfig,
+    required_return: f64,
+    signals: &Signals,
+    strategy: Strategy,
+    novice: bool,
+) -> (f64, f64, f64) {
+    let novice_factor = if novice { config.novice_multiplier } else { 1.0 };
+    let u1 = config.herding_weight * novice_factor * signals.opinion
+        + config.trend_weight * signals.trend_per_year
+        + config.narrative_weight * novice_factor * (2.0 * signals.hype - 1.0);
+    let chartist_profit = signals.earnings_yield + signals.trend_per_year;
+    let penalty = config.fundamentalist_discount * signals.mispricing.abs();
+    let u2_optimist = config.profit_sensitivity * (chartist_profit - required_return - penalty);
+    let u2_pessimist = config.profit_sensitivity * (required_return - chartist_profit - penalty);
+    let v1 = config.opinion_switch_frequency;
+    let v2 = config.strategy_switch_frequency;
+    // Novices turn fundamentalist less often; novice fundamentalists leave more often.
+    let to_fundamentalist_factor = if novice && config.novice_multiplier > 0.0 {
+        1.0 / config.novice_multiplier
+    } else {
+        1.0
+    };
+    let (to_f, to_opt, to_pess) = match strategy {
+        Strategy::Optimist => (
+            v2 * signals.fundamentalist_share * (-u2_optimist).exp() * to_fundamentalist_factor,
+            0.0,
+            v1 * signals.chartist_share * (-u1).exp(),
+        ),
+        Strategy::Pessimist => (
+            v2 * signals.fundamentalist_share * (-u2_pessimist).exp() * to_fundamentalist_factor,
+            v1 * signals.chartist_share * u1.exp(),
+            0.0,
+        ),
+        Strategy::Fundamentalist => (
+            0.0,
+            v2 * signals.optimist_share * u2_optimist.exp() * novice_factor,
+            v2 * signals.pessimist_share * u2_pessimist.exp() * novice_factor,
+        ),
+    };
+    let (to_f, to_opt, to_pess) = (to_f.clamp(0.0, 1.0), to_opt.clamp(0.0, 1.0), to_pess.clamp(0.0, 1.0));
+    let total = to_f + to_opt + to_pess;
+    if total > 1.0 {
+        (to_f / total, to_opt / total, to_pess / total)
+    } else {
+        (to_f, to_opt, to_pess)
+    }
+}
+
+/// Lots an agent wants to trade today (positive: buy), before cash and holdings limits.
+pub fn desired_lots(config: &RetailConfig, strategy: Strategy, mispricing: f64) -> i64 {
+    match strategy {
+        Strategy::Optimist => i64::from(config.chartist_lots),
+        Strategy::Pessimist => -i64::from(config.chartist_lots),
+        Strategy::Fundamentalist => (config.fundamentalist_lots_per_mispricing * mispricing).round() as i64,
+    }
+}
+
+/// Daily: every retail investor switches and trades; totals go to [`RetailFlow`].
+pub fn retail_sentiment(
+    params: Res<Params>,
+    seed: Res<Seed>,
+    clock: Res<Clock>,
+    index: Res<AiIndex>,
+    narrative: Res<Narrative>,
+    mut flow: ResMut<RetailFlow>,
+    mut investors: Query<(&AgentId, &mut RetailInvestor)>,
+) {
+    let config = &params.retail;
+    let population = flow.population.max(1) as f64;
+    let floored = |count: u64| (count as f64 / population).max(config.min_group_share).max(1.0 / population);
+    let signals = Signals {
+        opinion: flow.opinion_index(),
+        trend_per_year: index.trend_per_tick * 252.0,
+        mispricing: index.mispricing(),
+        earnings_yield: index.earnings_yield,
+        hype: narrative.hype,
+        chartist_share: floored(flow.chartists()),
+        optimist_share: floored(flow.optimists),
+        pessimist_share: floored(flow.pessimists),
+        fundamentalist_share: floored(flow.fundamentalists),
+    };
+    let required_return = params.market.required_return;
+    let level = index.level;
+    let lot_usd = config.lot_usd;
+    let (seed, tick) = (seed.0, clock.tick);
+    let counters: [AtomicI64; 5] = Default::default();
+    investors.par_iter_mut().for_each(|(id, mut investor)| {
+        let (to_f, to_opt, to_pess) = switch_probabilities(config, required_return, &signals, investor.strategy, investor.novice);
+        let u = uniform(seed, Purpose::RetailSwitch, tick, id.0, 0);
+        if u < to_f {
+            investor.strategy = Strategy::Fundamentalist;
+        } else if u < to_f + to_opt {
+            investor.strategy = Strategy::Optimist;
+        } else if u < to_f + to_opt + to_pess {
+            investor.strategy = Strategy::Pessimist;
+        }
+        let wanted = desired_lots(config, investor.strategy, signals.mispricing);
+        let affordable = (investor.cash_usd / lot_usd).floor() as i64;
+        let held = (investor.ai_units * level / lot_usd).floor() as i64;
+        let lots = wanted.clamp(-held, affordable);
+        if lots != 0 {
+            let usd = lots as f64 * lot_usd;
+            investor.cash_usd -= usd;
+            investor.ai_units += usd / level;
+        }
+        let group = match investor.strategy {
+            Strategy::Optimist => 0,
+            Strategy::Pessimist => 1,
+            Strategy::Fundamentalist => 2,
+        };
+        counters[group].fetch_add(1, Ordering::Relaxed);
+        let lots_counter = if investor.strategy == Strategy::Fundamentalist { 4 } else { 3 };
+        counters[lots_counter].fetch_add(lots, Ordering::Relaxed);
+    });
+    let [optimists, pessimists, fundamentalists, chartist_lots, fundamentalist_lots] = counters.map(AtomicI64::into_inner);
+    *flow = RetailFlow {
+        population: flow.population,
+        optimists: optimists as u64,
+        pessimists: pessimists as u64,
+        fundamentalists: fundamentalists as u64,
+        chartist_net_lots: chartist_lots,
+        fundamentalist_net_lots: fundamentalist_lots,
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signals(opinion: f64, hype: f64) -> Signals {
+        Signals {
+            opinion,
+            trend_per_year: 0.0,
+            mispricing: 0.0,
+            earnings_yield: 0.04,
+            hype,
+            chartist_share: 0.6,
+            optimist_share: 0.3,
+            pessimist_share: 0.3,
+            fundamentalist_share: 0.4,
+        }
+    }
+
+    #[test]
+    fn herding_and_hype_pull_pessimists_to_optimism() {
+        let config = bubblesim_config::Config::baseline().retail;
+        let (_, neutral, _) = switch_probabilities(&config, 0.08, &signals(0.0, 0.5), Strategy::Pessimist, false);
+        let (_, herded, _) = switch_probabilities(&config, 0.08, &signals(0.5, 0.5), Strategy::Pessimist, false);
+        let (_, hyped, _) = switch_probabilities(&config, 0.08, &signals(0.0, 0.9), Strategy::Pessimist, false);
+        let (_, hyped_novice, _) = switch_probabilities(&config, 0.08, &signals(0.0, 0.9), Strategy::Pessimist, true);
+        assert!(herded > neutral && hyped > neutral && hyped_novice > hyped);
+    }
+
+    #[test]
+    fn fundamentalists_buy_cheap_and_sell_dear() {
+        let config = bubblesim_config::Config::baseline().retail;
+        assert!(desired_lots(&config, Strategy::Fundamentalist, 0.5) > 0);
+        assert!(desired_lots(&config, Strategy::Fundamentalist, -0.5) < 0);
+        assert!(desired_lots(&config, Strategy::Optimist, -0.5) > 0);
+    }
+}

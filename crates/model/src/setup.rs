@@ -1,0 +1,352 @@
+//! Building the world from a [`Config`]: firms, their starting GPU fleets in leased
+//! data centres, and the retail population. Agents are spawned in a fixed order, so the
+//! same config always gives the same `AgentId`s.
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use bubblesim_config::Config;
+
+use crate::agents::{AgentId, IdAllocator};
+use crate::calendar::Clock;
+use crate::compute_market::ComputeMarket;
+use crate::datacenters::DataCenter;
+use crate::demand::Demand;
+use crate::events::EventLog;
+use crate::firms::{Accounts, AiSeller, Borrower, Chipmaker, CoreBusiness, Firm, FirmKind, Lab, Listed, Provider, Sponsor};
+use crate::fleet::FleetIndex;
+use crate::leases::{Lease, LeaseStatus};
+use crate::market::AiIndex;
+use crate::narrative::Narrative;
+use crate::observe::Observations;
+use crate::obsolescence::{Generations, GpuCohort};
+use crate::params::{Directory, Params, Seed};
+use crate::rng::{Purpose, uniform};
+use crate::sentiment::{RetailFlow, RetailInvestor, Strategy};
+
+/// Agents other systems need to find directly.
+#[derive(Resource, Debug, Clone)]
+pub struct KeyAgents {
+    pub chipmaker: AgentId,
+    pub sponsors: Vec<AgentId>,
+}
+
+struct Spawner {
+    ids: IdAllocator,
+    directory: Directory,
+}
+
+impl Spawner {
+    fn spawn(&mut self, world: &mut World, bundle: impl Bundle) -> AgentId {
+        let id = self.ids.allocate();
+        let entity = world.spawn((id, bundle)).id();
+        self.directory.insert(id, entity);
+        id
+    }
+}
+
+fn firm(kind: FirmKind, name: &str) -> Firm {
+    Firm {
+        kind,
+        name: Arc::from(name),
+        active: true,
+    }
+}
+
+/// Inserts every resource and spawns every agent of the scenario.
+pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
+    let start = {
+        let (y, m, d) = bubblesim_config::parse_date(&config.run.start_date).expect("start_date is validated");
+        crate::calendar::days_from_civil(y, m, d)
+    };
+    let mut spawner = Spawner {
+        ids: IdAllocator::default(),
+        directory: Directory::default(),
+    };
+
+    for lab in &config.labs {
+        spawner.spawn(
+            world,
+            (
+                firm(FirmKind::Lab, &lab.name),
+                Accounts::with_cash(lab.cash_usd, 0.0, lab.cash_usd),
+                AiSeller {
+                    initial_share: lab.end_market_share,
+                    share: lab.end_market_share,
+                    training_gpu_hours_per_month: lab.training_gpu_hours_per_month,
+                    training_growth_per_year: lab.training_growth_per_year,
+                    compute_demand_h100_hours: 0.0,
+                    share_queries_below_cost: 0.0,
+                },
+                Lab {
+                    other_opex_usd_per_month: lab.other_opex_usd_per_month,
+                    rounds_raised: 0,
+                },
+            ),
+        );
+    }
+    let installed_total: f64 = config
+        .hyperscalers
+        .iter()
+        .map(|h| h.installed_h100_equivalents)
+        .chain(config.clouds.iter().map(|c| c.installed_h100_equivalents))
+        .sum::<f64>()
+        .max(f64::MIN_POSITIVE);
+    let mut providers: Vec<(AgentId, f64)> = Vec::new();
+    for h in &config.hyperscalers {
+        let id = spawner.spawn(
+            world,
+            (
+                firm(FirmKind::Hyperscaler, &h.name),
+                Accounts::with_cash(h.cash_usd, 0.0, h.book_equity_usd),
+                Listed::new(h.shares_outstanding, h.share_price_usd),
+                AiSeller {
+                    initial_share: h.end_market_share,
+                    share: h.end_market_share,
+                    training_gpu_hours_per_month: h.training_gpu_hours_per_month,
+                    training_growth_per_year: h.training_growth_per_year,
+                    compute_demand_h100_hours: 0.0,
+                    share_queries_below_cost: 0.0,
+                },
+                CoreBusiness {
+                    revenue_usd_per_year: h.core_revenue_usd_per_year,
+                    operating_margin: h.core_operating_margin,
+                    growth_per_year: h.core_growth_per_year,
+                },
+                Provider {
+                    plan_base_ai_revenue_usd_per_month: 0.0,
+                    capacity_share: h.installed_h100_equivalents / installed_total,
+                },
+            ),
+        );
+        providers.push((id, h.installed_h100_equivalents));
+    }
+    for c in &config.clouds {
+        let id = spawner.spawn(
+            world,
+            (
+                firm(FirmKind::Cloud, &c.name),
+                Accounts::with_cash(c.cash_usd, c.debt_usd, c.book_equity_usd),
+                Listed::new(c.shares_outstanding, c.share_price_usd),
+                Borrower {
+                    interest_rate: c.interest_rate,
+                },
+                Provider {
+                    plan_base_ai_revenue_usd_per_month: 0.0,
+                    capacity_share: c.installed_h100_equivalents / installed_total,
+                },
+            ),
+        );
+        providers.push((id, c.installed_h100_equivalents));
+    }
+    let m = &config.chipmaker;
+    let chipmaker = spawner.spawn(
+        world,
+        (
+            firm(FirmKind::Chipmaker, &m.name),
+            Accounts::with_cash(m.cash_usd, 0.0, m.book_equity_usd),
+            Listed::new(m.shares_outstanding, m.share_price_usd),
+            Chipmaker {
+                gross_margin: m.gross_margin,
+                other_revenue_usd_per_year: m.other_revenue_usd_per_year,
+                operating_expenses_usd_per_year: m.operating_expenses_usd_per_year,
+            },
+        ),
+    );
+    let sponsors: Vec<AgentId> = (1..=config.sponsors.count)
+        .map(|n| {
+            spawner.spawn(
+                world,
+                (
+                    firm(FirmKind::Sponsor, &format!("sponsor-{n}")),
+                    Accounts::with_cash(config.sponsors.cash_usd, 0.0, config.sponsors.cash_usd),
+                    Borrower {
+                        interest_rate: config.sponsors.interest_rate,
+                    },
+                    Sponsor,
+                ),
+            )
+        })
+        .collect();
+
+    let generations = Generations::from_config(&config.gpus);
+    let mut buildings = 0usize;
+    for &(provider, h100_equivalents) in &providers {
+        spawn_initial_fleet(
+            world,
+            &mut spawner,
+            config,
+            &generations,
+            provider,
+            h100_equivalents,
+            &sponsors,
+            &mut buildings,
+        );
+    }
+
+    let flow = spawn_retail(world, &mut spawner, config, seed);
+
+    let total_cap: f64 = {
+        let mut query = world.query::<(&AgentId, &Listed)>();
+        query.iter(world).sort::<&AgentId>().map(|(_, l)| l.market_cap_usd()).sum()
+    };
+    world.insert_resource(AiIndex {
+        level: 100.0,
+        peak: 100.0,
+        fundamental_level: 100.0,
+        divisor: total_cap / 100.0,
+        ..AiIndex::default()
+    });
+    world.insert_resource(flow);
+    world.insert_resource(Params(config.clone()));
+    world.insert_resource(Seed(seed));
+    world.insert_resource(Clock::new(start, config.run.years));
+    world.insert_resource(Demand::from_config(&config.demand));
+    world.insert_resource(Narrative::new(config.narrative.initial_hype));
+    world.insert_resource(generations);
+    world.insert_resource(ComputeMarket::default());
+    world.insert_resource(FleetIndex::default());
+    world.insert_resource(EventLog::default());
+    world.insert_resource(Observations::default());
+    world.insert_resource(KeyAgents { chipmaker, sponsors });
+    world.insert_resource(spawner.ids);
+    world.insert_resource(spawner.directory);
+}
+
+/// A provider's starting GPUs: each generation's share of its H100-equivalents, in
+/// cohorts installed evenly since the generation's release, packed into leased buildings
+/// whose leases began when they were first filled.
+fn spawn_initial_fleet(
+    world: &mut World,
+    spawner: &mut Spawner,
+    config: &Config,
+    generations: &Generations,
+    provider: AgentId,
+    h100_equivalents: f64,
+    sponsors: &[AgentId],
+    buildings: &mut usize,
+) {
+    let gpus_cfg = &config.gpus;
+    let dc_cfg = &config.datacenters;
+    let capacity_watts = (dc_cfg.capacity_mw * 1e6).round() as u64;
+    let cohort_size = u64::from(gpus_cfg.cohort_size);
+    // Oldest first, so buildings fill in the order they were leased.
+    let mut cohorts: Vec<(i32, u32, u64)> = Vec::new(); // (install month, generation, gpus)
+    for generation in &generations.list {
+        let share = gpus_cfg.initial_fleet_share[generation.index as usize];
+        let mut gpus = (h100_equivalents * share / generation.performance_h100).round() as u64;
+        let count = gpus.div_ceil(cohort_size);
+        for k in 0..count {
+            let size = gpus.min(cohort_size);
+            gpus -= size;
+            let span = f64::from(-generation.release_month);
+            let install = generation.release_month + (span * (k as f64 + 0.5) / count as f64).floor() as i32;
+            cohorts.push((install.min(-1), generation.index, size));
+        }
+    }
+    cohorts.sort();
+    let mut current: Option<(AgentId, u64)> = None; // (building, free watts)
+    for (install_month, generation_index, gpus) in cohorts {
+        let generation = generations.get(generation_index);
+        let needed = gpus * generation.power_watts();
+        let building = match current {
+            Some((building, free)) if free >= needed => building,
+            _ => {
+                let sponsor = sponsors[*buildings % sponsors.len()];
+                *buildings += 1;
+                let building = spawner.ids.allocate();
+                let rent = dc_cfg.rent_usd_per_mw_month * dc_cfg.capacity_mw;
+                let lease = spawner.spawn(
+                    world,
+                    Lease {
+                        tenant: provider,
+                        landlord: sponsor,
+                        datacenter: building,
+                        rent_usd_per_month: rent,
+                        start_month: install_month,
+                        break_month: install_month + (dc_cfg.break_option_years * 12.0).round() as i32,
+                        end_month: install_month + (dc_cfg.lease_term_years * 12.0).round() as i32,
+                        status: LeaseStatus::Active,
+                        rent_cuts: 0,
+                        stress: 0.0,
+                    },
+                );
+                let entity = world
+                    .spawn((
+                        building,
+                        DataCenter {
+                            owner: sponsor,
+                            capacity_mw: dc_cfg.capacity_mw,
+                            completion_month: install_month,
+                            lease: Some(lease),
+                            tenant: Some(provider),
+                            build_cost_usd: dc_cfg.build_cost_usd_per_mw * dc_cfg.capacity_mw,
+                        },
+                    ))
+                    .id();
+                spawner.directory.insert(building, entity);
+                current = Some((building, capacity_watts));
+                building
+            }
+        };
+        if let Some((_, free)) = current.as_mut() {
+            *free = free.saturating_sub(needed);
+        }
+        let age_years = f64::from(-install_month) / 12.0;
+        let book = gpus as f64 * generation.price_usd * (1.0 - age_years / gpus_cfg.accounting_life_years).max(0.0);
+        spawner.spawn(
+            world,
+            GpuCohort {
+                owner: provider,
+                datacenter: building,
+                generation: generation_index,
+                gpus: gpus as u32,
+                price_usd_per_gpu: generation.price_usd,
+                install_month,
+                book_value_usd: book,
+                economic_value_usd: book,
+                rent_usd_per_gpu_hour: 0.0,
+                utilisation: 0.0,
+                impaired: false,
+                retired: false,
+            },
+        );
+    }
+}
+
+/// The retail population; returns its starting counts.
+fn spawn_retail(world: &mut World, spawner: &mut Spawner, config: &Config, seed: u64) -> RetailFlow {
+    let r = &config.retail;
+    let mut flow = RetailFlow {
+        population: u64::from(r.count),
+        ..RetailFlow::default()
+    };
+    let investors: Vec<(AgentId, RetailInvestor)> = (0..u64::from(r.count))
+        .map(|index| {
+            let novice = uniform(seed, Purpose::Setup, 0, index, 0) < r.novice_share;
+            let draw = uniform(seed, Purpose::Setup, 0, index, 1);
+            let strategy = if draw < r.initial_fundamentalist_share {
+                flow.fundamentalists += 1;
+                Strategy::Fundamentalist
+            } else if draw < r.initial_fundamentalist_share + r.initial_optimist_share {
+                flow.optimists += 1;
+                Strategy::Optimist
+            } else {
+                flow.pessimists += 1;
+                Strategy::Pessimist
+            };
+            let investor = RetailInvestor {
+                strategy,
+                novice,
+                cash_usd: r.wealth_usd * (1.0 - r.initial_ai_share),
+                ai_units: r.wealth_usd * r.initial_ai_share / 100.0,
+            };
+            (spawner.ids.allocate(), investor)
+        })
+        .collect();
+    let entities: Vec<Entity> = world.spawn_batch(investors.iter().cloned()).collect();
+    for ((id, _), entity) in investors.iter().zip(entities) {
+        spawner.directory.insert(*id, entity);
+    }
+    flow
+}

@@ -1,0 +1,32 @@
+//! The one error type of the record crate.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// Why output could not be written.
+#[derive(Debug, Error)]
+pub enum RecordError {
+    /// The run folder exists and overwriting was not asked for.
+    #[error("{0} already exists; choose another --out, or pass --force to replace it")]
+    Exists(PathBuf),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Parquet {
+        path: PathBuf,
+        source: parquet::errors::ParquetError,
+    },
+    #[error("table `{table}`: {source}")]
+    Arrow { table: String, source: arrow_schema::ArrowError },
+    /// Rows handed to a table do not match its schema (a bug in the caller).
+    #[error("table `{table}`: {reason}")]
+    SchemaMismatch { table: String, reason: String },
+}
+
+impl RecordError {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.into();
+        move |source| RecordError::Io { path, source }
+    }
+}

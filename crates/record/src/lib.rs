@@ -1,0 +1,34 @@
+//! bubblesim's recorder. It knows nothing of economics beyond the rows it is handed.
+//!
+//! - `schema` describes tables and columns (name, Arrow type, unit, meaning);
+//! - `tables` lists every table of the output contract;
+//! - `columns` holds a batch of rows column by column;
+//! - `writer` streams one table to Parquet: ZSTD row groups, key-value metadata, a
+//!   temporary name renamed once the footer is written;
+//! - `run_dir` creates the run folder, writes `config.toml` and `manifest.json`, and
+//!   removes the folder if the run does not complete.
+
+mod columns;
+mod error;
+mod run_dir;
+mod schema;
+pub mod tables;
+mod writer;
+
+pub use columns::ColumnData;
+pub use error::RecordError;
+pub use run_dir::{Manifest, RunDir};
+pub use schema::{ColumnSpec, ColumnType, TableSpec};
+pub use writer::{TableWriter, WriterOptions};
+
+/// The Markdown reference of every table, as `bubblesim schema` prints it.
+pub fn schema_markdown() -> String {
+    let mut text = String::from(
+        "# Output tables\n\nEach run folder holds `manifest.json`, the resolved `config.toml`, and one Parquet file per table below (ZSTD, Arrow schema with each column's `unit` and `description` as field metadata; the resolved config, seed and version in the file's key-value metadata under `bubblesim.*`). Dates are trading days of the NYSE calendar. Recording cadence per table is set in `[record]`.\n\n",
+    );
+    for table in tables::all() {
+        text.push_str(&table.to_markdown());
+        text.push('\n');
+    }
+    text
+}

@@ -1,0 +1,66 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// bubblesim — an agent-based simulation of how an AI investment boom can become a
+/// financial crash, and of what happens if it does not.
+#[derive(Debug, Parser)]
+#[command(name = "bubblesim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario and write its tables to a run folder.
+    Run(RunArgs),
+    /// Validate a scenario (and overrides) without running it; prints the resolved config.
+    Check(CheckArgs),
+    /// Print every output table's columns with units and meaning (Markdown).
+    Schema,
+}
+
+/// Options that change the configuration.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Override a key: `--set section.key=value` (repeatable; lists: `--set labs.0.cash_usd=1e9`).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub overrides: Vec<String>,
+    /// Master seed (overrides `run.seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Horizon in years (overrides `run.years`).
+    #[arg(long)]
+    pub years: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML). Without one, the built-in baseline runs.
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub config_args: ConfigArgs,
+    /// Output folder [default: runs/<scenario>-seed<seed>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (results are identical for any value).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: u16,
+    /// Replace the output folder if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario file (TOML).
+    pub config: PathBuf,
+    #[command(flatten)]
+    pub config_args: ConfigArgs,
+}

@@ -1,0 +1,71 @@
+//! The `bubblesim` command line: `run`, `check` and `schema`. Bad input (configuration,
+//! arguments, an existing output folder) ends with exit code 2 and one clear message;
+//! a failure while running ends with exit code 1.
+
+mod cli;
+mod run;
+mod tables;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use bubblesim_config::{Config, ConfigError, ConfigSource};
+use cli::{Cli, Command, ConfigArgs};
+
+/// How a command failed: bad input (exit 2) or a failure while working (exit 1).
+pub enum Failure {
+    Input(String),
+    Runtime(anyhow::Error),
+}
+
+impl From<ConfigError> for Failure {
+    fn from(err: ConfigError) -> Self {
+        Failure::Input(err.to_string())
+    }
+}
+
+/// Loads the scenario (or the baseline) with `--seed`, `--years` and `--set` applied.
+pub fn load_config(path: Option<&std::path::Path>, args: &ConfigArgs) -> Result<Config, ConfigError> {
+    let source = match path {
+        Some(path) => ConfigSource::from_file(path)?,
+        None => ConfigSource::baseline(),
+    };
+    let mut overrides = Vec::new();
+    if let Some(seed) = args.seed {
+        overrides.push(format!("run.seed={seed}"));
+    }
+    if let Some(years) = &args.years {
+        overrides.push(format!("run.years={years}"));
+    }
+    overrides.extend(args.overrides.iter().cloned());
+    bubblesim_config::load(&source, &overrides)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Check(args) => load_config(Some(&args.config), &args.config_args)
+            .map_err(Failure::from)
+            .map(|config| {
+                print!("{}", config.to_toml());
+                eprintln!("{}: valid", args.config.display());
+            }),
+        Command::Schema => {
+            print!("{}", bubblesim_record::schema_markdown());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(err)) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}

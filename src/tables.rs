@@ -1,0 +1,244 @@
+//! Glue between the model's rows and the recorder's tables: one function per table
+//! turns a batch of rows into columns in the order `bubblesim_record::tables` lists them
+//! (the writer checks names' count and types, so a mismatch fails loudly in the tests).
+
+use std::path::Path;
+
+use bubblesim_model::Observations;
+use bubblesim_model::observe::{ComputeRow, DatacenterRow, FirmRow, GpuRow, LeaseRow, MarketRow, RetailRow, SentimentRow};
+use bubblesim_model::{Event, EventKind};
+use bubblesim_record::{ColumnData, RecordError, TableWriter, WriterOptions, tables};
+
+use ColumnData as C;
+
+fn map<T, U>(rows: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
+    rows.iter().map(f).collect()
+}
+
+fn market(rows: &[MarketRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::U64(map(rows, |r| r.agent_id)),
+        C::Label(map(rows, |r| r.kind)),
+        C::Name(map(rows, |r| r.name.clone())),
+        C::F64(map(rows, |r| r.price_usd)),
+        C::F64(map(rows, |r| r.log_return)),
+        C::F64(map(rows, |r| r.market_cap_usd)),
+        C::F64(map(rows, |r| r.fundamental_usd_per_share)),
+        C::F64(map(rows, |r| r.drawdown)),
+        C::F64(map(rows, |r| r.retail_net_buy_usd)),
+    ]
+}
+
+fn sentiment(rows: &[SentimentRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::F64(map(rows, |r| r.hype)),
+        C::F64(map(rows, |r| r.hype_target)),
+        C::F64(map(rows, |r| r.ai_revenue_growth)),
+        C::U64(map(rows, |r| r.optimists)),
+        C::U64(map(rows, |r| r.pessimists)),
+        C::U64(map(rows, |r| r.fundamentalists)),
+        C::F64(map(rows, |r| r.opinion_index)),
+        C::F64(map(rows, |r| r.trend_per_year)),
+        C::F64(map(rows, |r| r.mispricing)),
+        C::I64(map(rows, |r| r.chartist_net_lots)),
+        C::I64(map(rows, |r| r.fundamentalist_net_lots)),
+    ]
+}
+
+fn compute(rows: &[ComputeRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::F64(map(rows, |r| r.rent_usd_per_h100_hour)),
+        C::F64(map(rows, |r| r.cost_based_rent_usd_per_h100_hour)),
+        C::F64(map(rows, |r| r.demand_h100_hours)),
+        C::F64(map(rows, |r| r.supply_h100_hours)),
+        C::F64(map(rows, |r| r.utilisation)),
+        C::F64(map(rows, |r| r.served_share)),
+        C::U32(map(rows, |r| r.newest_generation)),
+        C::F64(map(rows, |r| r.newest_performance_h100)),
+        C::F64(map(rows, |r| r.newest_price_usd)),
+        C::F64(map(rows, |r| r.end_user_revenue_usd_per_month)),
+        C::F64(map(rows, |r| r.consumer_kqueries_per_month)),
+        C::F64(map(rows, |r| r.enterprise_kqueries_per_month)),
+        C::F64(map(rows, |r| r.share_queries_below_cost)),
+    ]
+}
+
+fn firms(rows: &[FirmRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::U64(map(rows, |r| r.agent_id)),
+        C::Label(map(rows, |r| r.kind)),
+        C::Name(map(rows, |r| r.name.clone())),
+        C::Bool(map(rows, |r| r.active)),
+        C::F64(map(rows, |r| r.cash_usd)),
+        C::F64(map(rows, |r| r.debt_usd)),
+        C::F64(map(rows, |r| r.book_equity_usd)),
+        C::F64(map(rows, |r| r.revenue_last_month_usd)),
+        C::F64(map(rows, |r| r.ai_revenue_last_month_usd)),
+        C::F64(map(rows, |r| r.compute_cost_last_month_usd)),
+        C::F64(map(rows, |r| r.earnings_last_month_usd)),
+        C::F64(map(rows, |r| r.earnings_ttm_usd)),
+        C::F64(map(rows, |r| r.capex_last_month_usd)),
+        C::F64(map(rows, |r| r.impairments_cumulative_usd)),
+        C::U64(map(rows, |r| r.gpus_in_service)),
+        C::OptF64(map(rows, |r| r.share_price_usd)),
+        C::OptF64(map(rows, |r| r.market_cap_usd)),
+        C::OptF64(map(rows, |r| r.share_queries_below_cost)),
+    ]
+}
+
+fn retail(rows: &[RetailRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::U64(map(rows, |r| r.agent_id)),
+        C::Label(map(rows, |_| "retail")),
+        C::Label(map(rows, |r| r.strategy)),
+        C::Bool(map(rows, |r| r.novice)),
+        C::F64(map(rows, |r| r.cash_usd)),
+        C::F64(map(rows, |r| r.ai_units)),
+        C::F64(map(rows, |r| r.wealth_usd)),
+    ]
+}
+
+fn datacenters(rows: &[DatacenterRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::U64(map(rows, |r| r.agent_id)),
+        C::Label(map(rows, |_| "datacenter")),
+        C::U64(map(rows, |r| r.owner_id)),
+        C::OptU64(map(rows, |r| r.tenant_id)),
+        C::OptU64(map(rows, |r| r.lease_id)),
+        C::Label(map(rows, |r| r.status)),
+        C::F64(map(rows, |r| r.capacity_mw)),
+        C::F64(map(rows, |r| r.committed_mw)),
+        C::F64(map(rows, |r| r.busy_mw)),
+        C::Date32(map(rows, |r| r.completion_date)),
+    ]
+}
+
+fn gpus(rows: &[GpuRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::U64(map(rows, |r| r.agent_id)),
+        C::Label(map(rows, |_| "gpu_cohort")),
+        C::U64(map(rows, |r| r.owner_id)),
+        C::U64(map(rows, |r| r.datacenter_id)),
+        C::U32(map(rows, |r| r.generation)),
+        C::U32(map(rows, |r| r.gpus)),
+        C::F64(map(rows, |r| r.performance_h100)),
+        C::F64(map(rows, |r| r.price_usd_per_gpu)),
+        C::Date32(map(rows, |r| r.install_date)),
+        C::F64(map(rows, |r| r.age_years)),
+        C::F64(map(rows, |r| r.rent_usd_per_gpu_hour)),
+        C::F64(map(rows, |r| r.utilisation)),
+        C::F64(map(rows, |r| r.economic_value_usd)),
+        C::F64(map(rows, |r| r.book_value_usd)),
+        C::Bool(map(rows, |r| r.impaired)),
+        C::Bool(map(rows, |r| r.retired)),
+    ]
+}
+
+fn leases(rows: &[LeaseRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::U64(map(rows, |r| r.agent_id)),
+        C::Label(map(rows, |_| "lease")),
+        C::U64(map(rows, |r| r.tenant_id)),
+        C::U64(map(rows, |r| r.landlord_id)),
+        C::U64(map(rows, |r| r.datacenter_id)),
+        C::Label(map(rows, |r| r.status)),
+        C::F64(map(rows, |r| r.rent_usd_per_month)),
+        C::Date32(map(rows, |r| r.start_date)),
+        C::Date32(map(rows, |r| r.break_date)),
+        C::Date32(map(rows, |r| r.end_date)),
+        C::U32(map(rows, |r| r.rent_cuts)),
+        C::F64(map(rows, |r| r.stress)),
+    ]
+}
+
+fn events(rows: &[Event]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::U64(map(rows, |r| r.agent.0)),
+        C::Label(map(rows, |r| EventKind::label(r.kind))),
+        C::OptU64(map(rows, |r| r.counterparty.map(|c| c.0))),
+        C::OptF64(map(rows, |r| r.amount_usd)),
+        C::Utf8(map(rows, |r| r.detail.clone())),
+    ]
+}
+
+/// One open writer per table.
+pub struct TableSet {
+    market: TableWriter,
+    sentiment: TableWriter,
+    compute: TableWriter,
+    firms: TableWriter,
+    retail: TableWriter,
+    datacenters: TableWriter,
+    gpus: TableWriter,
+    leases: TableWriter,
+    events: TableWriter,
+}
+
+impl TableSet {
+    pub fn create(dir: &Path, options: &WriterOptions) -> Result<Self, RecordError> {
+        Ok(Self {
+            market: TableWriter::create(dir, tables::market(), options)?,
+            sentiment: TableWriter::create(dir, tables::sentiment(), options)?,
+            compute: TableWriter::create(dir, tables::compute(), options)?,
+            firms: TableWriter::create(dir, tables::firms(), options)?,
+            retail: TableWriter::create(dir, tables::retail(), options)?,
+            datacenters: TableWriter::create(dir, tables::datacenters(), options)?,
+            gpus: TableWriter::create(dir, tables::gpus(), options)?,
+            leases: TableWriter::create(dir, tables::leases(), options)?,
+            events: TableWriter::create(dir, tables::events(), options)?,
+        })
+    }
+
+    /// Hands a batch of observations to the writers.
+    pub fn write(&mut self, rows: Observations) -> Result<(), RecordError> {
+        self.market.push(market(&rows.market))?;
+        self.sentiment.push(sentiment(&rows.sentiment))?;
+        self.compute.push(compute(&rows.compute))?;
+        self.firms.push(firms(&rows.firms))?;
+        self.retail.push(retail(&rows.retail))?;
+        self.datacenters.push(datacenters(&rows.datacenters))?;
+        self.gpus.push(gpus(&rows.gpus))?;
+        self.leases.push(leases(&rows.leases))?;
+        self.events.push(events(&rows.events))
+    }
+
+    /// Closes every file; returns rows written per table.
+    pub fn finish(self) -> Result<Vec<(&'static str, u64)>, RecordError> {
+        let writers = [
+            self.market,
+            self.sentiment,
+            self.compute,
+            self.firms,
+            self.retail,
+            self.datacenters,
+            self.gpus,
+            self.leases,
+            self.events,
+        ];
+        writers
+            .into_iter()
+            .map(|writer| {
+                let name = writer.name();
+                writer.finish().map(|rows| (name, rows))
+            })
+            .collect()
+    }
+}
