@@ -1,0 +1,272 @@
+//! End-to-end tests of the `bubblesim` binary, run the way a user runs it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::file::reader::{FileReader, SerializedFileReader};
+
+const TABLES: [&str; 9] = [
+    "market",
+    "sentiment",
+    "compute",
+    "firms",
+    "retail",
+    "datacenters",
+    "gpus",
+    "leases",
+    "events",
+];
+
+fn bubblesim(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bubblesim"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn repo(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path).display().to_string()
+}
+
+/// A short baseline run (small retail population) into `dir/name`.
+fn short_run(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let out = dir.join(name);
+    let mut args = vec![
+        "run",
+        "--out",
+        out.to_str().unwrap(),
+        "--years",
+        "1",
+        "--set",
+        "retail.count=300",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let output = bubblesim(&args, dir);
+    assert!(output.status.success(), "run failed: {}", stderr(&output));
+    out
+}
+
+fn parquet_rows(path: &Path) -> u64 {
+    let reader = SerializedFileReader::new(fs::File::open(path).unwrap()).unwrap();
+    reader.metadata().file_metadata().num_rows() as u64
+}
+
+#[test]
+fn a_run_writes_every_table_with_its_columns_and_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = short_run(dir.path(), "run", &[]);
+    let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["status"], "complete");
+    assert_eq!(manifest["seed"], 20251001);
+    for spec in bubblesim_record::tables::all() {
+        let path = out.join(format!("{}.parquet", spec.name));
+        let builder = ParquetRecordBatchReaderBuilder::try_new(fs::File::open(&path).unwrap()).unwrap();
+        let schema = builder.schema();
+        let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+        let expected: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+        assert_eq!(names, expected, "{}", spec.name);
+        assert_eq!(schema.field(0).data_type(), &arrow_schema::DataType::UInt32);
+        assert_eq!(schema.field(1).data_type(), &arrow_schema::DataType::Date32);
+        assert!(schema.field(0).metadata().contains_key("unit"));
+        let rows: u64 = builder.build().unwrap().map(|batch| batch.unwrap().num_rows() as u64).sum();
+        assert_eq!(rows, manifest["row_counts"][spec.name].as_u64().unwrap(), "{}", spec.name);
+        if spec.name != "events" {
+            assert!(rows > 0, "{} is empty", spec.name);
+        }
+        let reader = SerializedFileReader::new(fs::File::open(&path).unwrap()).unwrap();
+        let metadata = reader.metadata().file_metadata().key_value_metadata().unwrap();
+        let value = |key: &str| metadata.iter().find(|kv| kv.key == key).and_then(|kv| kv.value.clone());
+        assert_eq!(value("bubblesim.seed").as_deref(), Some("20251001"));
+        assert_eq!(value("bubblesim.table").as_deref(), Some(spec.name));
+        assert!(value("bubblesim.config").unwrap().contains("[retail]"));
+    }
+    // Nothing half-written, and the resolved config is itself a valid scenario.
+    for entry in fs::read_dir(&out).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.starts_with('.'), "leftover temporary file {name}");
+    }
+    let resolved = out.join("config.toml");
+    let check = bubblesim(&["check", resolved.to_str().unwrap()], dir.path());
+    assert!(check.status.success(), "{}", stderr(&check));
+    assert!(fs::read_to_string(&resolved).unwrap().contains("count = 300"));
+}
+
+#[test]
+fn no_arguments_runs_the_baseline_into_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = bubblesim(&["run"], dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = dir.path().join("runs/baseline-seed20251001");
+    assert!(out.join("manifest.json").exists());
+    for table in TABLES {
+        assert!(out.join(format!("{table}.parquet")).exists(), "{table}");
+    }
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        summary.contains("AI index") && summary.contains("leases") && summary.contains("runs/baseline-seed20251001"),
+        "{summary}"
+    );
+    // Ten years of trading days.
+    assert!(parquet_rows(&out.join("sentiment.parquet")) > 2500);
+}
+
+#[test]
+fn reruns_are_byte_identical_across_thread_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = short_run(dir.path(), "a", &["--threads", "1"]);
+    let second = short_run(dir.path(), "b", &["--threads", "1"]);
+    let threaded = short_run(dir.path(), "c", &["--threads", "2"]);
+    for table in TABLES {
+        let name = format!("{table}.parquet");
+        let bytes = fs::read(first.join(&name)).unwrap();
+        assert_eq!(bytes, fs::read(second.join(&name)).unwrap(), "{table} differs between reruns");
+        assert_eq!(bytes, fs::read(threaded.join(&name)).unwrap(), "{table} differs with 2 threads");
+    }
+    let other_seed = short_run(dir.path(), "d", &["--seed", "7"]);
+    assert_ne!(
+        fs::read(first.join("market.parquet")).unwrap(),
+        fs::read(other_seed.join("market.parquet")).unwrap()
+    );
+}
+
+#[test]
+fn bad_input_exits_2_with_one_clear_message_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let not_toml = write("not-toml.toml", "[retail\ncount = 5\n");
+    let unknown = write("unknown.toml", "[retail]\ncuont = 5\n");
+    let wrong_type = write("type.toml", "[retail]\ncount = \"many\"\n");
+    let negative = write("negative.toml", "[retail]\ncount = -5\n");
+    let probability = write("probability.toml", "[retail]\nnovice_share = 1.5\n");
+    let nan = write("nan.toml", "[market]\nprice_impact = nan\n");
+    let infinite = write("inf.toml", "[demand]\nconsumer_kqueries_per_month = inf\n");
+    let zero = write("zero.toml", "[run]\nyears = 0\n");
+    let cases: Vec<(Vec<String>, Vec<&str>)> = vec![
+        (
+            vec!["run".into(), "/no/such/file.toml".into()],
+            vec!["/no/such/file.toml", "cannot read"],
+        ),
+        (vec!["run".into(), not_toml.clone()], vec!["not-toml.toml", "not valid TOML"]),
+        (
+            vec!["run".into(), unknown.clone()],
+            vec!["unknown.toml", "retail.cuont", "did you mean `count`"],
+        ),
+        (
+            vec!["run".into(), wrong_type.clone()],
+            vec!["type.toml", "retail.count", "whole number"],
+        ),
+        (
+            vec!["run".into(), negative.clone()],
+            vec!["negative.toml", "retail.count", "whole number from 0"],
+        ),
+        (
+            vec!["run".into(), probability.clone()],
+            vec!["probability.toml", "retail.novice_share", "between 0 and 1"],
+        ),
+        (vec!["run".into(), nan.clone()], vec!["nan.toml", "market.price_impact", "finite"]),
+        (
+            vec!["run".into(), infinite.clone()],
+            vec!["inf.toml", "demand.consumer_kqueries_per_month", "finite"],
+        ),
+        (
+            vec!["run".into(), zero.clone()],
+            vec!["zero.toml", "run.years", "at least one trading day"],
+        ),
+        (
+            vec!["run".into(), "--years".into(), "0".into()],
+            vec!["--set run.years=0", "run.years"],
+        ),
+        (
+            vec!["run".into(), "--set".into(), "retail.count".into()],
+            vec!["--set retail.count", "section.key=value"],
+        ),
+        (
+            vec!["run".into(), "--set".into(), "retail.cont=5".into()],
+            vec!["--set retail.cont=5", "did you mean `count`"],
+        ),
+        (
+            vec!["run".into(), "--set".into(), "retail.count=-1".into()],
+            vec!["--set retail.count=-1", "retail.count"],
+        ),
+        (vec!["check".into(), unknown.clone()], vec!["unknown.toml", "retail.cuont"]),
+        (vec!["run".into(), "--threads".into(), "0".into()], vec!["--threads"]),
+        (vec!["run".into(), "--bogus".into()], vec!["--bogus"]),
+    ];
+    for (args, expected) in cases {
+        let out = dir.path().join("out");
+        let mut full: Vec<&str> = args.iter().map(String::as_str).collect();
+        if full[0] == "run" {
+            full.extend(["--out", out.to_str().unwrap()]);
+        }
+        let output = bubblesim(&full, dir.path());
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {message}");
+        for needle in expected {
+            assert!(message.contains(needle), "{args:?}: `{needle}` missing from: {message}");
+        }
+        assert!(
+            !message.contains("panicked") && !message.contains("RUST_BACKTRACE"),
+            "{args:?}: {message}"
+        );
+        assert!(!out.exists(), "{args:?} left a run folder behind");
+        assert!(!dir.path().join("runs").exists(), "{args:?} left runs/ behind");
+    }
+}
+
+#[test]
+fn an_existing_run_folder_is_kept_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("taken");
+    fs::create_dir_all(&out).unwrap();
+    fs::write(out.join("notes.txt"), "mine").unwrap();
+    let args = [
+        "run",
+        "--out",
+        out.to_str().unwrap(),
+        "--years",
+        "0.1",
+        "--set",
+        "retail.count=50",
+        "--quiet",
+    ];
+    let refused = bubblesim(&args, dir.path());
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
+    assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let output = bubblesim(&forced, dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!out.join("notes.txt").exists() && out.join("manifest.json").exists());
+}
+
+#[test]
+fn check_and_schema_describe_the_inputs_and_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = bubblesim(&["check", &repo("configs/baseline.toml")], dir.path());
+    assert!(check.status.success(), "{}", stderr(&check));
+    let schema = bubblesim(&["schema"], dir.path());
+    assert!(schema.status.success());
+    let text = String::from_utf8(schema.stdout).unwrap();
+    for table in TABLES {
+        assert!(text.contains(&format!("## `{table}`")), "{table}");
+    }
+    // docs/schema.md is the same text, so the documentation cannot drift.
+    assert_eq!(
+        fs::read_to_string(repo("docs/schema.md")).unwrap(),
+        text,
+        "docs/schema.md is stale: regenerate it with `bubblesim schema > docs/schema.md`"
+    );
+}
