@@ -12,8 +12,8 @@ use bevy_ecs::prelude::*;
 use crate::agents::{AgentId, IdAllocator};
 use crate::calendar::Clock;
 use crate::compute_market::ComputeMarket;
-use crate::datacenters::DataCenter;
-use crate::events::{Event, EventKind, EventLog};
+use crate::datacenters::{DataCenter, vacancy_share};
+use crate::events::{EventKind, EventLog};
 use crate::firms::{Accounts, Provider};
 use crate::fleet::FleetIndex;
 use crate::leases::{Lease, LeaseStatus, market_rent_usd_per_mw_month};
@@ -89,16 +89,7 @@ pub fn order_gpus(
     provider_shares.sort_by_key(|&(id, _)| id);
 
     // Vacancy sets the rent of re-let and new buildings.
-    let (mut completed_mw, mut vacant_mw) = (0.0, 0.0);
-    for (_, dc) in datacenters.iter().sort::<&AgentId>() {
-        if dc.completed(clock.month) {
-            completed_mw += dc.capacity_mw;
-            if dc.tenant.is_none() {
-                vacant_mw += dc.capacity_mw;
-            }
-        }
-    }
-    let vacancy = if completed_mw > 0.0 { vacant_mw / completed_mw } else { 0.0 };
+    let vacancy = vacancy_share(datacenters.iter().sort::<&AgentId>().map(|(_, dc)| dc), clock.month);
     let rent_per_mw = market_rent_usd_per_mw_month(&params, years, vacancy);
 
     for &(provider, share) in &provider_shares {
@@ -162,19 +153,18 @@ pub fn order_gpus(
                 install_month: clock.month as i32,
             });
             shortfall = shortfall.saturating_sub(dc.capacity_watts());
-            events.push(Event {
-                tick: clock.tick,
-                date: clock.date,
-                kind: EventKind::DatacenterRelet,
-                agent: dc_id,
-                counterparty: Some(provider),
-                amount_usd: Some(rent),
-                detail: format!(
+            events.record(
+                &clock,
+                EventKind::DatacenterRelet,
+                dc_id,
+                Some(provider),
+                Some(rent),
+                format!(
                     "vacant building re-let at ${:.0} per MW-month (vacancy {:.0}%)",
                     rent / dc.capacity_mw,
                     vacancy * 100.0
                 ),
-            });
+            );
         }
         let capacity_mw = params.datacenters.capacity_mw;
         let capacity_watts = (capacity_mw * 1e6).round() as u64;
@@ -231,15 +221,14 @@ pub fn order_gpus(
                 install_month: completion,
             });
             shortfall = shortfall.saturating_sub(capacity_watts);
-            events.push(Event {
-                tick: clock.tick,
-                date: clock.date,
-                kind: EventKind::DatacenterCommissioned,
-                agent: dc_id,
-                counterparty: Some(sponsor),
-                amount_usd: Some(build_cost),
-                detail: format!("{capacity_mw:.0} MW for tenant {}, ready in month {completion}", provider.0),
-            });
+            events.record(
+                &clock,
+                EventKind::DatacenterCommissioned,
+                dc_id,
+                Some(sponsor),
+                Some(build_cost),
+                format!("{capacity_mw:.0} MW for tenant {}, ready in month {completion}", provider.0),
+            );
         }
 
         // Cohorts of at most `cohort_size` GPUs, filling slots in order.
@@ -280,20 +269,19 @@ pub fn order_gpus(
             chipmaker.month.other_costs_usd += cost_of_goods;
             chipmaker.cash_usd += cost - cost_of_goods;
         }
-        events.push(Event {
-            tick: clock.tick,
-            date: clock.date,
-            kind: EventKind::GpuOrder,
-            agent: provider,
-            counterparty: Some(key.chipmaker),
-            amount_usd: Some(cost),
-            detail: format!(
+        events.record(
+            &clock,
+            EventKind::GpuOrder,
+            provider,
+            Some(key.chipmaker),
+            Some(cost),
+            format!(
                 "{gpus} GPUs of generation {} (forecast growth {:.0}%/yr, hype {:.2})",
                 newest.index,
                 growth * 100.0,
                 narrative.hype
             ),
-        });
+        );
     }
 }
 

@@ -5,8 +5,8 @@
 //! `capital_recovery_years` at the discount rate, plus power, per unit of performance —
 //! scaled by scarcity, (demand / (target utilisation × supply))^elasticity. A cohort's rent
 //! per GPU-hour is that rent times its performance, so every release lowers the rent of
-//! every older cohort. Demand is dispatched in merit order (lowest power cost per unit of
-//! performance first); generations whose rent no longer covers their power stay idle.
+//! every older cohort. Every generation whose rent still covers its power is rented in
+//! proportion to what it offers; the others stay idle.
 
 use bevy_ecs::prelude::*;
 
@@ -50,6 +50,13 @@ impl ComputeMarket {
     }
 }
 
+/// Growth factor after `years` of a rate that starts at `initial_growth_per_year` and
+/// halves every `halflife_years`: exp(ln(1 + g)·h/ln 2·(1 − ½^(t/h))).
+pub fn saturating_growth(initial_growth_per_year: f64, years: f64, halflife_years: f64) -> f64 {
+    let rate = (1.0 + initial_growth_per_year).ln();
+    (rate * halflife_years / std::f64::consts::LN_2 * (1.0 - 0.5f64.powf(years / halflife_years))).exp()
+}
+
 /// Capital recovery factor: the yearly payment that repays 1 over `years` at `rate`.
 pub fn capital_recovery_factor(rate: f64, years: f64) -> f64 {
     if rate <= 1e-12 {
@@ -91,7 +98,9 @@ pub fn clear_compute_market(
             0.0
         };
         seller.compute_demand_h100_hours = if firm.active {
-            seller.share * inference + seller.training_gpu_hours_per_month * (1.0 + seller.training_growth_per_year).powf(years)
+            seller.share * inference
+                + seller.training_gpu_hours_per_month
+                    * saturating_growth(seller.training_growth_per_year, years, params.demand.growth_halflife_years)
         } else {
             0.0
         };
@@ -117,27 +126,22 @@ pub fn clear_compute_market(
     };
     let rent = (cost_based * scarcity).clamp(market_cfg.min_rent_usd_per_h100_hour, market_cfg.max_rent_usd_per_h100_hour);
 
-    // Merit order: cheapest power per unit of performance first.
-    let mut order: Vec<u32> = by_generation.keys().copied().collect();
-    let power_per_performance = |g: u32| {
+    // Buyers take capacity from every generation whose rent still covers its power, in
+    // proportion to what each offers: compute is bought under contracts across fleets,
+    // so a glut idles every generation alike rather than the oldest first.
+    let covers_power = |g: u32| {
         let generation = generations.get(g);
-        generation.power_cost_usd_per_hour(gpus.electricity_usd_per_kwh) / generation.performance_h100
+        rent * generation.performance_h100 > generation.power_cost_usd_per_hour(gpus.electricity_usd_per_kwh)
     };
-    order.sort_by(|&a, &b| power_per_performance(a).total_cmp(&power_per_performance(b)).then(b.cmp(&a)));
+    let viable: f64 = by_generation.keys().filter(|&&g| covers_power(g)).map(|&g| supply_of(g)).sum();
+    let rented_share = if viable > 0.0 { (total_demand / viable).min(1.0) } else { 0.0 };
     let mut utilisation = vec![0.0; generations.list.len()];
-    let mut remaining = total_demand;
-    for generation in order {
-        let available = supply_of(generation);
-        let covers_power = rent * generations.get(generation).performance_h100
-            > generations.get(generation).power_cost_usd_per_hour(gpus.electricity_usd_per_kwh);
-        if !covers_power || available <= 0.0 || remaining <= 0.0 {
-            continue;
+    for &generation in by_generation.keys() {
+        if covers_power(generation) {
+            utilisation[generation as usize] = rented_share;
         }
-        let used = remaining.min(available);
-        utilisation[generation as usize] = used / available;
-        remaining -= used;
     }
-    let dispatched = total_demand - remaining;
+    let dispatched = rented_share * viable;
 
     for mut cohort in &mut cohorts {
         let in_service = cohort.in_service(clock.month);
@@ -162,6 +166,15 @@ pub fn clear_compute_market(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn saturating_growth_starts_at_its_rate_and_levels_off() {
+        // Early on it grows at about the initial rate.
+        assert!((saturating_growth(1.0, 0.01, 3.0).ln() / 0.01 - 2f64.ln()).abs() < 0.01);
+        // It never exceeds its limit exp(ln(1 + g)·h/ln 2).
+        let limit = (2f64.ln() * 3.0 / std::f64::consts::LN_2).exp();
+        assert!(saturating_growth(1.0, 50.0, 3.0) < limit && saturating_growth(1.0, 50.0, 3.0) > 0.99 * limit);
+    }
 
     #[test]
     fn capital_recovery_factor_repays() {

@@ -19,6 +19,18 @@ pub struct DataCenter {
     pub build_cost_usd: f64,
 }
 
+/// Share of completed capacity (MW) with no tenant; pass buildings in `AgentId` order.
+pub fn vacancy_share<'a>(buildings: impl Iterator<Item = &'a DataCenter>, month: u32) -> f64 {
+    let (mut completed_mw, mut vacant_mw) = (0.0, 0.0);
+    for dc in buildings.filter(|dc| dc.completed(month)) {
+        completed_mw += dc.capacity_mw;
+        if dc.tenant.is_none() {
+            vacant_mw += dc.capacity_mw;
+        }
+    }
+    if completed_mw > 0.0 { vacant_mw / completed_mw } else { 0.0 }
+}
+
 impl DataCenter {
     pub fn capacity_watts(&self) -> u64 {
         (self.capacity_mw * 1e6).round() as u64
@@ -26,6 +38,12 @@ impl DataCenter {
 
     pub fn completed(&self, month: u32) -> bool {
         self.completion_month <= month as i32
+    }
+
+    /// The tenant leaves: no lease, no tenant.
+    pub fn vacate(&mut self) {
+        self.tenant = None;
+        self.lease = None;
     }
 
     /// The label of its state in the traces.

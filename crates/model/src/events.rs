@@ -4,6 +4,7 @@
 use bevy_ecs::prelude::Resource;
 
 use crate::agents::AgentId;
+use crate::calendar::Clock;
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,6 +75,27 @@ pub struct Totals {
 }
 
 impl EventLog {
+    /// Records an event happening today.
+    pub fn record(
+        &mut self,
+        clock: &Clock,
+        kind: EventKind,
+        agent: AgentId,
+        counterparty: Option<AgentId>,
+        amount_usd: Option<f64>,
+        detail: String,
+    ) {
+        self.push(Event {
+            tick: clock.tick,
+            date: clock.date,
+            kind,
+            agent,
+            counterparty,
+            amount_usd,
+            detail,
+        });
+    }
+
     /// Records an event and updates the totals.
     pub fn push(&mut self, event: Event) {
         let totals = &mut self.totals;

@@ -225,6 +225,19 @@ pub struct AiSeller {
     pub share_queries_below_cost: f64,
 }
 
+impl AiSeller {
+    pub fn new(share: f64, training_gpu_hours_per_month: f64, training_growth_per_year: f64) -> Self {
+        Self {
+            initial_share: share,
+            share,
+            training_gpu_hours_per_month,
+            training_growth_per_year,
+            compute_demand_h100_hours: 0.0,
+            share_queries_below_cost: 0.0,
+        }
+    }
+}
+
 /// A private AI lab.
 #[derive(Component, Debug, Clone)]
 pub struct Lab {

@@ -9,7 +9,7 @@ use rand::Rng;
 
 use crate::agents::AgentId;
 use crate::calendar::Clock;
-use crate::events::{Event, EventKind, EventLog};
+use crate::events::{EventKind, EventLog};
 use crate::firms::{Accounts, Firm, Lab};
 use crate::narrative::Narrative;
 use crate::params::{Params, Seed};
@@ -38,26 +38,24 @@ pub fn raise_or_fail(
             accounts.cash_usd += round;
             accounts.month.funding_usd += round;
             lab.rounds_raised += 1;
-            events.push(Event {
-                tick: clock.tick,
-                date: clock.date,
-                kind: EventKind::FundingRound,
-                agent: id,
-                counterparty: None,
-                amount_usd: Some(round),
-                detail: format!("round {} closes at hype {:.2}", lab.rounds_raised, narrative.hype),
-            });
+            events.record(
+                &clock,
+                EventKind::FundingRound,
+                id,
+                None,
+                Some(round),
+                format!("round {} closes at hype {:.2}", lab.rounds_raised, narrative.hype),
+            );
         } else if accounts.cash_usd < 0.0 {
             firm.active = false;
-            events.push(Event {
-                tick: clock.tick,
-                date: clock.date,
-                kind: EventKind::LabFailure,
-                agent: id,
-                counterparty: None,
-                amount_usd: Some(-accounts.cash_usd),
-                detail: "cash ran out before a round closed; customers move to other sellers".to_owned(),
-            });
+            events.record(
+                &clock,
+                EventKind::LabFailure,
+                id,
+                None,
+                Some(-accounts.cash_usd),
+                "cash ran out before a round closed; customers move to other sellers".to_owned(),
+            );
         }
     }
 }

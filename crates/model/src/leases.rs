@@ -16,8 +16,8 @@ use bubblesim_config::LeaseConfig;
 use crate::agents::AgentId;
 use crate::calendar::Clock;
 use crate::compute_market::ComputeMarket;
-use crate::datacenters::DataCenter;
-use crate::events::{Event, EventKind, EventLog};
+use crate::datacenters::{DataCenter, vacancy_share};
+use crate::events::{EventKind, EventLog};
 use crate::firms::{Accounts, Listed, Provider};
 use crate::fleet::FleetIndex;
 use crate::math::logistic;
@@ -137,7 +137,7 @@ pub fn pay_lease_rent(
     directory: Res<Directory>,
     fleet: Res<FleetIndex>,
     mut leases: Query<(&AgentId, &mut Lease)>,
-    mut datacenters: Query<&mut DataCenter>,
+    mut datacenters: Query<(&AgentId, &mut DataCenter)>,
     mut accounts: Query<&mut Accounts>,
     mut events: ResMut<EventLog>,
 ) {
@@ -153,7 +153,7 @@ pub fn pay_lease_rent(
             if in_use {
                 let capacity = datacenters
                     .get(directory.get(lease.datacenter))
-                    .map(|dc| dc.capacity_mw)
+                    .map(|(_, dc)| dc.capacity_mw)
                     .unwrap_or(0.0);
                 lease.rent_usd_per_month = market_rent_usd_per_mw_month(&params, years, 0.0) * capacity;
                 lease.start_month = month;
@@ -161,19 +161,17 @@ pub fn pay_lease_rent(
                 lease.end_month = month + (params.datacenters.lease_term_years * 12.0).round() as i32;
             } else {
                 lease.status = LeaseStatus::Expired;
-                if let Ok(mut dc) = datacenters.get_mut(directory.get(lease.datacenter)) {
-                    dc.tenant = None;
-                    dc.lease = None;
+                if let Ok((_, mut dc)) = datacenters.get_mut(directory.get(lease.datacenter)) {
+                    dc.vacate();
                 }
-                events.push(Event {
-                    tick: clock.tick,
-                    date: clock.date,
-                    kind: EventKind::LeaseExpiry,
-                    agent: id,
-                    counterparty: Some(lease.tenant),
-                    amount_usd: None,
-                    detail: "term ended with the building unused".to_owned(),
-                });
+                events.record(
+                    &clock,
+                    EventKind::LeaseExpiry,
+                    id,
+                    Some(lease.tenant),
+                    None,
+                    "term ended with the building unused".to_owned(),
+                );
                 continue;
             }
         } else if month > lease.start_month && (month - lease.start_month) % 12 == 0 {
@@ -222,7 +220,7 @@ pub fn renegotiate_leases(
     generations: Res<Generations>,
     market: Res<ComputeMarket>,
     mut leases: Query<(&AgentId, &mut Lease)>,
-    mut datacenters: Query<&mut DataCenter>,
+    mut datacenters: Query<(&AgentId, &mut DataCenter)>,
     tenants: Query<(&Provider, Option<&Listed>)>,
     mut accounts: Query<&mut Accounts>,
     mut cohorts: Query<(&AgentId, &mut GpuCohort)>,
@@ -231,16 +229,7 @@ pub fn renegotiate_leases(
     let config = &params.leases;
     let month = clock.month as i32;
     let years = clock.years_elapsed();
-    let (mut completed_mw, mut vacant_mw) = (0.0, 0.0);
-    for dc in &datacenters {
-        if dc.completed(clock.month) {
-            completed_mw += dc.capacity_mw;
-            if dc.tenant.is_none() {
-                vacant_mw += dc.capacity_mw;
-            }
-        }
-    }
-    let vacancy = if completed_mw > 0.0 { vacant_mw / completed_mw } else { 0.0 };
+    let vacancy = vacancy_share(datacenters.iter().sort::<&AgentId>().map(|(_, dc)| dc), clock.month);
     let market_rent_per_mw = market_rent_usd_per_mw_month(&params, years, vacancy);
     let mut vacated: Vec<(AgentId, AgentId)> = Vec::new(); // (building, tenant)
     for (&id, mut lease) in leases.iter_mut().sort::<&AgentId>() {
@@ -255,7 +244,7 @@ pub fn renegotiate_leases(
         };
         let mut inputs = tenant_inputs(&params, years, tenant_accounts, provider, listed);
         let mut market_rent = 0.0;
-        if let Ok(dc) = datacenters.get(directory.get(lease.datacenter)) {
+        if let Ok((_, dc)) = datacenters.get(directory.get(lease.datacenter)) {
             market_rent = market_rent_per_mw * dc.capacity_mw;
             let busy_watts: f64 = fleet
                 .datacenter_generations(lease.datacenter)
@@ -294,20 +283,11 @@ pub fn renegotiate_leases(
         };
         if matches!(outcome, Outcome::Break | Outcome::Default) {
             vacated.push((lease.datacenter, lease.tenant));
-            if let Ok(mut dc) = datacenters.get_mut(directory.get(lease.datacenter)) {
-                dc.tenant = None;
-                dc.lease = None;
+            if let Ok((_, mut dc)) = datacenters.get_mut(directory.get(lease.datacenter)) {
+                dc.vacate();
             }
         }
-        events.push(Event {
-            tick: clock.tick,
-            date: clock.date,
-            kind,
-            agent: id,
-            counterparty: Some(lease.tenant),
-            amount_usd: Some(lease.rent_usd_per_month),
-            detail,
-        });
+        events.record(&clock, kind, id, Some(lease.tenant), Some(lease.rent_usd_per_month), detail);
     }
     // A tenant that leaves a building retires the GPUs in it and writes off their book.
     if vacated.is_empty() {
@@ -331,15 +311,14 @@ pub fn renegotiate_leases(
         if let Ok(mut accounts) = accounts.get_mut(directory.get(owner)) {
             accounts.month.impairment_usd += book;
         }
-        events.push(Event {
-            tick: clock.tick,
-            date: clock.date,
-            kind: EventKind::Retirement,
-            agent: owner,
-            counterparty: Some(building),
-            amount_usd: Some(book),
-            detail: format!("{count} GPU cohorts retired with the building the tenant left"),
-        });
+        events.record(
+            &clock,
+            EventKind::Retirement,
+            owner,
+            Some(building),
+            Some(book),
+            format!("{count} GPU cohorts retired with the building the tenant left"),
+        );
     }
 }
 

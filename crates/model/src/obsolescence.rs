@@ -14,7 +14,7 @@ use bubblesim_config::GpuConfig;
 
 use crate::agents::AgentId;
 use crate::calendar::Clock;
-use crate::events::{Event, EventKind, EventLog};
+use crate::events::{EventKind, EventLog};
 use crate::firms::Accounts;
 use crate::params::{Directory, Params};
 
@@ -168,18 +168,17 @@ pub fn release_generations(params: Res<Params>, clock: Res<Clock>, mut generatio
         return;
     }
     let released = generations.release(clock.month, &params.gpus).clone();
-    events.push(Event {
-        tick: clock.tick,
-        date: clock.date,
-        kind: EventKind::GenerationRelease,
-        agent: AgentId(0),
-        counterparty: None,
-        amount_usd: Some(released.price_usd),
-        detail: format!(
+    events.record(
+        &clock,
+        EventKind::GenerationRelease,
+        AgentId(0),
+        None,
+        Some(released.price_usd),
+        format!(
             "generation {} ships: {:.2} H100-equivalents at ${:.0} per GPU",
             released.index, released.performance_h100, released.price_usd
         ),
-    });
+    );
 }
 
 /// Write-downs booked this month per owner, in id order.
@@ -255,29 +254,27 @@ pub fn revalue_cohorts(
         accounts.month.depreciation_usd += charge.depreciation_usd;
         accounts.month.impairment_usd += charge.impairment_usd + charge.retirement_usd;
         if charge.impaired_cohorts > 0 {
-            events.push(Event {
-                tick: clock.tick,
-                date: clock.date,
-                kind: EventKind::Impairment,
-                agent: owner,
-                counterparty: None,
-                amount_usd: Some(charge.impairment_usd),
-                detail: format!("{} GPU cohorts written down to economic value", charge.impaired_cohorts),
-            });
+            events.record(
+                &clock,
+                EventKind::Impairment,
+                owner,
+                None,
+                Some(charge.impairment_usd),
+                format!("{} GPU cohorts written down to economic value", charge.impaired_cohorts),
+            );
         }
         if charge.retired_cohorts > 0 {
-            events.push(Event {
-                tick: clock.tick,
-                date: clock.date,
-                kind: EventKind::Retirement,
-                agent: owner,
-                counterparty: None,
-                amount_usd: Some(charge.retirement_usd),
-                detail: format!(
+            events.record(
+                &clock,
+                EventKind::Retirement,
+                owner,
+                None,
+                Some(charge.retirement_usd),
+                format!(
                     "{} GPU cohorts retired (past physical life or rent below power cost)",
                     charge.retired_cohorts
                 ),
-            });
+            );
         }
     }
 }

@@ -70,14 +70,7 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
             (
                 firm(FirmKind::Lab, &lab.name),
                 Accounts::with_cash(lab.cash_usd, 0.0, lab.cash_usd),
-                AiSeller {
-                    initial_share: lab.end_market_share,
-                    share: lab.end_market_share,
-                    training_gpu_hours_per_month: lab.training_gpu_hours_per_month,
-                    training_growth_per_year: lab.training_growth_per_year,
-                    compute_demand_h100_hours: 0.0,
-                    share_queries_below_cost: 0.0,
-                },
+                AiSeller::new(lab.end_market_share, lab.training_gpu_hours_per_month, lab.training_growth_per_year),
                 Lab {
                     other_opex_usd_per_month: lab.other_opex_usd_per_month,
                     rounds_raised: 0,
@@ -100,14 +93,7 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
                 firm(FirmKind::Hyperscaler, &h.name),
                 Accounts::with_cash(h.cash_usd, 0.0, h.book_equity_usd),
                 Listed::new(h.shares_outstanding, h.share_price_usd),
-                AiSeller {
-                    initial_share: h.end_market_share,
-                    share: h.end_market_share,
-                    training_gpu_hours_per_month: h.training_gpu_hours_per_month,
-                    training_growth_per_year: h.training_growth_per_year,
-                    compute_demand_h100_hours: 0.0,
-                    share_queries_below_cost: 0.0,
-                },
+                AiSeller::new(h.end_market_share, h.training_gpu_hours_per_month, h.training_growth_per_year),
                 CoreBusiness {
                     revenue_usd_per_year: h.core_revenue_usd_per_year,
                     operating_margin: h.core_operating_margin,
