@@ -1,6 +1,7 @@
 //! The `bubblesim` command line: `run`, `check` and `schema`. Bad input (configuration,
 //! arguments, an existing output folder) ends with exit code 2 and one clear message;
-//! a failure while running ends with exit code 1.
+//! a failure while running ends with exit code 1; Ctrl-C or SIGTERM with 130. In every
+//! failure the output folder is left as it was.
 
 mod cli;
 mod run;
@@ -17,6 +18,8 @@ use cli::{Cli, Command, ConfigArgs};
 pub enum Failure {
     Input(String),
     Runtime(anyhow::Error),
+    /// Stopped by Ctrl-C or SIGTERM (exit 130).
+    Interrupted(String),
 }
 
 impl From<ConfigError> for Failure {
@@ -66,6 +69,10 @@ fn main() -> ExitCode {
         Err(Failure::Runtime(err)) => {
             eprintln!("error: {err:#}");
             ExitCode::from(1)
+        }
+        Err(Failure::Interrupted(message)) => {
+            eprintln!("{message}");
+            ExitCode::from(130)
         }
     }
 }

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -40,10 +42,21 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     let resolved = config.to_toml();
     let config_sha256 = format!("{:x}", Sha256::digest(resolved.as_bytes()));
 
+    let threads = usize::from(args.threads);
+    let scenario = config.run.scenario.clone();
+    // Build the world before touching the output folder: nothing is written for a
+    // configuration the model cannot start from.
+    let mut sim = Simulation::new(config.clone(), seed, threads).map_err(runtime)?;
     let run_dir = RunDir::create(&out, args.force).map_err(|err| match err {
-        RecordError::Exists(_) => Failure::Input(err.to_string()),
+        RecordError::Exists(_) | RecordError::NotARunFolder(_) => Failure::Input(err.to_string()),
         other => runtime(other),
     })?;
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        // Ctrl-C or SIGTERM: stop after the current trading day and leave no output.
+        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    }
     run_dir.write_file("config.toml", resolved.as_bytes()).map_err(runtime)?;
     let options = WriterOptions {
         row_group_rows: config.record.row_group_rows as usize,
@@ -57,9 +70,6 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         ],
     };
     let mut tables = TableSet::create(run_dir.path(), &options).map_err(runtime)?;
-    let threads = usize::from(args.threads);
-    let scenario = config.run.scenario.clone();
-    let mut sim = Simulation::new(config, seed, threads).map_err(runtime)?;
 
     let progress = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
@@ -75,7 +85,21 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
 
     let mut record_time = Duration::ZERO;
     while !sim.finished() {
+        if interrupted.load(Ordering::SeqCst) {
+            progress.finish_and_clear();
+            return Err(Failure::Interrupted(format!(
+                "interrupted at {}; {} was left as it was",
+                iso_date(sim.clock().date),
+                out.display()
+            )));
+        }
         sim.step();
+        if !sim.ai_index_level().is_finite() {
+            return Err(runtime(anyhow::anyhow!(
+                "the simulation became numerically unstable on {} (the AI index is no longer finite); the market parameters are too extreme — try a smaller market.price_impact or fewer retail lots per order",
+                iso_date(sim.clock().date)
+            )));
+        }
         let tick = sim.clock().tick;
         if tick.is_multiple_of(DRAIN_EVERY_TICKS) || sim.finished() {
             let writing = Instant::now();

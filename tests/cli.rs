@@ -88,8 +88,8 @@ fn a_run_writes_every_table_with_its_columns_and_metadata() {
         assert_eq!(value("bubblesim.table").as_deref(), Some(spec.name));
         assert!(value("bubblesim.config").unwrap().contains("[retail]"));
     }
-    // Nothing half-written, and the resolved config is itself a valid scenario.
-    for entry in fs::read_dir(&out).unwrap() {
+    // Nothing half-written, no staging folder, and the resolved config is itself a valid scenario.
+    for entry in fs::read_dir(&out).unwrap().chain(fs::read_dir(dir.path()).unwrap()) {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(!name.starts_with('.'), "leftover temporary file {name}");
     }
@@ -229,27 +229,64 @@ fn bad_input_exits_2_with_one_clear_message_and_leaves_nothing() {
 fn an_existing_run_folder_is_kept_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("taken");
-    fs::create_dir_all(&out).unwrap();
-    fs::write(out.join("notes.txt"), "mine").unwrap();
-    let args = [
-        "run",
-        "--out",
-        out.to_str().unwrap(),
-        "--years",
-        "0.1",
-        "--set",
-        "retail.count=50",
-        "--quiet",
-    ];
-    let refused = bubblesim(&args, dir.path());
+    let args = ["run", "--out", out.to_str().unwrap(), "--years", "0.1", "--set", "retail.count=50", "--quiet"];
+    assert!(bubblesim(&args, dir.path()).status.success());
+    let first = fs::read(out.join("manifest.json")).unwrap();
+    let mut reseeded = args.to_vec();
+    reseeded.extend(["--seed", "9"]);
+    let refused = bubblesim(&reseeded, dir.path());
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
-    assert_eq!(fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
-    let mut forced = args.to_vec();
-    forced.push("--force");
-    let output = bubblesim(&forced, dir.path());
+    assert_eq!(fs::read(out.join("manifest.json")).unwrap(), first, "a refused run touched the folder");
+    reseeded.push("--force");
+    let output = bubblesim(&reseeded, dir.path());
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(!out.join("notes.txt").exists() && out.join("manifest.json").exists());
+    assert!(String::from_utf8_lossy(&fs::read(out.join("manifest.json")).unwrap()).contains("\"seed\": 9"));
+}
+
+#[test]
+fn force_replaces_only_run_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let precious = dir.path().join("project");
+    fs::create_dir_all(precious.join("src")).unwrap();
+    fs::write(precious.join("src/main.rs"), "fn main() {}").unwrap();
+    let output = bubblesim(
+        &["run", "--out", precious.to_str().unwrap(), "--force", "--years", "0.1", "--quiet"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("not a bubblesim run folder"), "{}", stderr(&output));
+    assert!(precious.join("src/main.rs").exists());
+    let output = bubblesim(&["run", "--out", ".", "--force", "--years", "0.1", "--quiet"], &precious);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(precious.join("src/main.rs").exists());
+}
+
+#[test]
+fn an_interrupted_run_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("long");
+    let child = Command::new(env!("CARGO_BIN_EXE_bubblesim"))
+        .args(["run", "--out", out.to_str().unwrap(), "--years", "150", "--quiet"])
+        .current_dir(dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the run has started writing, then interrupt it as Ctrl-C would.
+    let staging = dir.path().join(".long.partial");
+    for _ in 0..600 {
+        if staging.join("config.toml").exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(staging.exists(), "the run never started writing");
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
+    assert!(stderr(&output).contains("interrupted"), "{}", stderr(&output));
+    assert!(!out.exists() && !staging.exists(), "an interrupted run left files behind");
 }
 
 #[test]

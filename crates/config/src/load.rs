@@ -53,7 +53,7 @@ pub fn load(source: &ConfigSource, overrides: &[String]) -> Result<Config, Confi
     let baseline = baseline_table();
     let mut user = source.text.parse::<Table>().map_err(|err| ConfigError::Syntax {
         source_name: source.name.clone(),
-        reason: err.to_string().trim().replace('\n', " "),
+        reason: one_line(&err.to_string()),
     })?;
     check_keys(&user, &baseline, "", &source.name)?;
 
@@ -186,6 +186,39 @@ fn set_path(user: &mut Table, baseline: &Table, path: &str, value: Value, origin
                 reference = sub_ref;
                 index += 1;
             }
+            Value::Array(ref_items) if !matches!(ref_items.first(), Some(Value::Table(_))) => {
+                // One entry of a list of numbers: `gpus.initial_performance.0=2`.
+                let position = parts[index + 1];
+                let element: usize = position.parse().map_err(|_| ConfigError::Invalid {
+                    source_name: origin.to_owned(),
+                    path: format!("{walked}.{position}"),
+                    reason: format!("`{walked}` is a list: index it by number, e.g. `{walked}.0`, or set it whole"),
+                })?;
+                if index + 2 != parts.len() {
+                    return Err(ConfigError::Invalid {
+                        source_name: origin.to_owned(),
+                        path: format!("{walked}.{position}"),
+                        reason: "is a value, not a section: nothing can follow it in the key path".to_owned(),
+                    });
+                }
+                let entry = table.entry(key.to_owned()).or_insert_with(|| expected.clone());
+                let Value::Array(items) = entry else {
+                    return Err(ConfigError::Invalid {
+                        source_name: origin.to_owned(),
+                        path: walked,
+                        reason: "must be a list".to_owned(),
+                    });
+                };
+                let Some(slot) = items.get_mut(element) else {
+                    return Err(ConfigError::Invalid {
+                        source_name: origin.to_owned(),
+                        path: format!("{walked}.{element}"),
+                        reason: format!("the list has {} entries (0 to {})", items.len(), items.len().saturating_sub(1)),
+                    });
+                };
+                *slot = value;
+                return Ok(());
+            }
             Value::Array(ref_items) => {
                 let Some(Value::Table(template)) = ref_items.first() else {
                     return Err(not_a_table(origin, &walked));
@@ -281,21 +314,38 @@ fn check_finite(value: &Value, path: &str) -> Result<(), (String, String)> {
 
 /// Rewrites serde's Rust type names into what a user may write.
 fn humanise_serde(message: &str) -> String {
-    const TYPES: [(&str, &str); 8] = [
+    const TYPES: [(&str, &str); 7] = [
         ("expected u32", "expected a whole number from 0 to 4294967295"),
         ("expected u64", "expected a whole number from 0 to 18446744073709551615"),
         ("expected i32", "expected a whole number"),
         ("expected f64", "expected a number"),
         ("expected a string", "expected a quoted string"),
         ("expected a sequence", "expected a list like [1.0, 2.0]"),
-        ("expected struct", "expected a section (table) of"),
         ("expected a borrowed string", "expected a quoted string"),
     ];
     let mut text = message.to_owned();
     for (from, to) in TYPES {
         text = text.replace(from, to);
     }
-    text.trim().replace('\n', " ")
+    // "expected struct LabConfig" names a Rust type: say what a user writes instead.
+    if let Some(start) = text.find("expected struct ") {
+        let end = text[start + 16..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(text.len(), |n| start + 16 + n);
+        text.replace_range(start..end, "expected a section (table) of keys");
+    }
+    one_line(&text)
+}
+
+/// Folds a message onto one line of bounded length.
+fn one_line(text: &str) -> String {
+    const MAX_CHARS: usize = 300;
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() > MAX_CHARS {
+        format!("{}…", folded.chars().take(MAX_CHARS).collect::<String>())
+    } else {
+        folded
+    }
 }
 
 fn join(prefix: &str, key: &str) -> String {

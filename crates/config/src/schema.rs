@@ -223,6 +223,7 @@ pub struct LeaseConfig {
     pub default_log_odds_base: f64,
     pub default_log_odds_per_stress: f64,
     pub default_log_odds_per_cash_shortfall: f64,
+    pub cash_cover_months: f64,
     pub rent_cut_share: f64,
 }
 
@@ -255,6 +256,7 @@ pub struct RetailConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarketConfig {
+    pub min_earnings_months: u32,
     pub price_impact: f64,
     pub noise_volatility_daily: f64,
     pub fair_price_earnings: f64,
@@ -272,5 +274,6 @@ pub struct NarrativeConfig {
     pub target_base: f64,
     pub growth_weight: f64,
     pub drawdown_weight: f64,
+    pub neutral_revenue_growth: f64,
     pub memory_ticks: f64,
 }

@@ -57,13 +57,6 @@ impl Check<'_> {
             )
         }
     }
-    fn at_least_one(&self, key: &str, value: u64) -> Result<(), Problem> {
-        if value >= 1 {
-            Ok(())
-        } else {
-            self.fail(key, "must be at least 1, got 0".to_owned())
-        }
-    }
     fn name(&self, key: &str, value: &str) -> Result<(), Problem> {
         let ok = !value.is_empty() && value.len() <= 64 && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if ok {
@@ -120,10 +113,10 @@ pub fn validate(config: &Config) -> Result<(), Problem> {
         ("datacenters_every_ticks", r.datacenters_every_ticks),
         ("gpus_every_ticks", r.gpus_every_ticks),
         ("leases_every_ticks", r.leases_every_ticks),
-        ("row_group_rows", r.row_group_rows),
     ] {
-        record.at_least_one(key, every.into())?;
+        record.within(key, every.into(), 1.0, 1_000_000.0)?;
     }
+    record.within("row_group_rows", r.row_group_rows.into(), 1.0, 10_000_000.0)?;
     record.within("zstd_level", r.zstd_level.into(), 1.0, 22.0)?;
 
     let demand = at("demand");
@@ -160,6 +153,15 @@ pub fn validate(config: &Config) -> Result<(), Problem> {
 }
 
 fn validate_firms(config: &Config) -> Result<(), Problem> {
+    for (key, len) in [
+        ("labs", config.labs.len()),
+        ("hyperscalers", config.hyperscalers.len()),
+        ("clouds", config.clouds.len()),
+    ] {
+        if len > 1000 {
+            at(key).fail("N", format!("at most 1000 entries, got {len}"))?;
+        }
+    }
     if config.labs.is_empty() {
         at("labs").fail("0", "at least one lab is needed".to_owned())?;
     }
@@ -194,7 +196,7 @@ fn validate_firms(config: &Config) -> Result<(), Problem> {
         c.positive("shares_outstanding", firm.shares_outstanding)?;
         c.positive("share_price_usd", firm.share_price_usd)?;
         c.non_negative("book_equity_usd", firm.book_equity_usd)?;
-        c.non_negative("installed_h100_equivalents", firm.installed_h100_equivalents)?;
+        c.within("installed_h100_equivalents", firm.installed_h100_equivalents, 0.0, 1e9)?;
         share_sum += firm.end_market_share;
         names.push((c.path("name"), &firm.name));
     }
@@ -214,7 +216,7 @@ fn validate_firms(config: &Config) -> Result<(), Problem> {
         c.positive("shares_outstanding", cloud.shares_outstanding)?;
         c.positive("share_price_usd", cloud.share_price_usd)?;
         c.non_negative("book_equity_usd", cloud.book_equity_usd)?;
-        c.non_negative("installed_h100_equivalents", cloud.installed_h100_equivalents)?;
+        c.within("installed_h100_equivalents", cloud.installed_h100_equivalents, 0.0, 1e9)?;
         names.push((c.path("name"), &cloud.name));
     }
     let chip = at("chipmaker");
@@ -238,7 +240,7 @@ fn validate_firms(config: &Config) -> Result<(), Problem> {
         }
     }
     let sponsors = at("sponsors");
-    sponsors.at_least_one("count", config.sponsors.count.into())?;
+    sponsors.within("count", config.sponsors.count.into(), 1.0, 10_000.0)?;
     sponsors.non_negative("cash_usd", config.sponsors.cash_usd)?;
     sponsors.within("interest_rate", config.sponsors.interest_rate, 0.0, 1.0)
 }
@@ -246,7 +248,7 @@ fn validate_firms(config: &Config) -> Result<(), Problem> {
 fn validate_infrastructure(config: &Config) -> Result<(), Problem> {
     let gpus = at("gpus");
     let g = &config.gpus;
-    gpus.at_least_one("cohort_size", g.cohort_size.into())?;
+    gpus.within("cohort_size", g.cohort_size.into(), 1.0, 10_000_000.0)?;
     let generations = g.initial_performance.len();
     if generations == 0 {
         gpus.fail("initial_performance", "needs at least one generation".to_owned())?;
@@ -272,11 +274,43 @@ fn validate_infrastructure(config: &Config) -> Result<(), Problem> {
     for (index, &value) in g.initial_fleet_share.iter().enumerate() {
         gpus.probability(&format!("initial_fleet_share.{index}"), value)?;
     }
+    for (index, &months) in g.initial_release_months_before_start.iter().enumerate() {
+        gpus.within(&format!("initial_release_months_before_start.{index}"), months.into(), 0.0, 1200.0)?;
+    }
+    if generations > 100 {
+        gpus.fail(
+            "initial_performance",
+            format!("at most 100 starting generations, got {generations}"),
+        )?;
+    }
     let fleet_sum: f64 = g.initial_fleet_share.iter().sum();
     if (fleet_sum - 1.0).abs() > 1e-6 {
         gpus.fail("initial_fleet_share", format!("shares must add up to 1, got {fleet_sum}"))?;
     }
-    gpus.at_least_one("release_cadence_months", g.release_cadence_months.into())?;
+    gpus.within("next_release_months", g.next_release_months.into(), 0.0, 12_000.0)?;
+    gpus.within("release_cadence_months", g.release_cadence_months.into(), 1.0, 12_000.0)?;
+    // The starting fleet becomes cohorts of `cohort_size` GPUs: keep their number sane.
+    let installed: f64 = config
+        .hyperscalers
+        .iter()
+        .map(|h| h.installed_h100_equivalents)
+        .chain(config.clouds.iter().map(|c| c.installed_h100_equivalents))
+        .sum();
+    let starting_gpus: f64 = g
+        .initial_performance
+        .iter()
+        .zip(&g.initial_fleet_share)
+        .map(|(perf, share)| installed * share / perf)
+        .sum();
+    if starting_gpus / f64::from(g.cohort_size) > 5_000_000.0 {
+        gpus.fail(
+            "cohort_size",
+            format!(
+                "the starting fleet ({starting_gpus:.0} GPUs) would make more than 5,000,000 cohorts of {} GPUs: raise cohort_size",
+                g.cohort_size
+            ),
+        )?;
+    }
     gpus.within("performance_gain_per_generation", g.performance_gain_per_generation, 1.0, 100.0)?;
     gpus.within("price_gain_per_generation", g.price_gain_per_generation, 0.1, 100.0)?;
     gpus.positive("power_kw_per_gpu", g.power_kw_per_gpu)?;
@@ -305,7 +339,8 @@ fn validate_infrastructure(config: &Config) -> Result<(), Problem> {
 
     let capex = at("capex");
     let k = &config.capex;
-    capex.at_least_one("lead_quarters", k.lead_quarters.into())?;
+    capex.within("lead_quarters", k.lead_quarters.into(), 1.0, 40.0)?;
+    capex.within("build_months", k.build_months.into(), 0.0, 600.0)?;
     capex.probability("adjustment_per_quarter", k.adjustment_per_quarter)?;
     capex.non_negative("hype_growth_premium", k.hype_growth_premium)?;
     capex.within("return_elasticity", k.return_elasticity, 0.0, 20.0)?;
@@ -313,7 +348,7 @@ fn validate_infrastructure(config: &Config) -> Result<(), Problem> {
 
     let dc = at("datacenters");
     let d = &config.datacenters;
-    dc.positive("capacity_mw", d.capacity_mw)?;
+    dc.within("capacity_mw", d.capacity_mw, 1.0, 100_000.0)?;
     dc.non_negative("rent_usd_per_mw_month", d.rent_usd_per_mw_month)?;
     dc.rate("rent_escalator_per_year", d.rent_escalator_per_year)?;
     dc.within("lease_term_years", d.lease_term_years, 0.25, 100.0)?;
@@ -345,11 +380,12 @@ fn validate_behaviour(config: &Config) -> Result<(), Problem> {
         0.0,
         50.0,
     )?;
+    leases.within("cash_cover_months", l.cash_cover_months, 0.0, 600.0)?;
     leases.within("rent_cut_share", l.rent_cut_share, 0.0, 0.99)?;
 
     let retail = at("retail");
     let r = &config.retail;
-    retail.at_least_one("count", r.count.into())?;
+    retail.within("count", r.count.into(), 1.0, 20_000_000.0)?;
     retail.probability("novice_share", r.novice_share)?;
     retail.probability("initial_fundamentalist_share", r.initial_fundamentalist_share)?;
     retail.probability("initial_optimist_share", r.initial_optimist_share)?;
@@ -380,7 +416,19 @@ fn validate_behaviour(config: &Config) -> Result<(), Problem> {
 
     let market = at("market");
     let m = &config.market;
+    market.within("min_earnings_months", m.min_earnings_months.into(), 1.0, 12.0)?;
     market.within("price_impact", m.price_impact, 0.0, 1.0)?;
+    for (key, lots) in [
+        ("chartist_lots", f64::from(r.chartist_lots)),
+        ("fundamentalist_lots_per_mispricing", r.fundamentalist_lots_per_mispricing),
+    ] {
+        if m.price_impact * lots > 0.5 {
+            market.fail(
+                "price_impact",
+                format!("market.price_impact × retail.{key} must be at most 0.5 (a daily log move of 50% per lot and investor), got {} × {lots}", m.price_impact),
+            )?;
+        }
+    }
     market.within("noise_volatility_daily", m.noise_volatility_daily, 0.0, 0.5)?;
     market.positive("fair_price_earnings", m.fair_price_earnings)?;
     market.non_negative("fair_price_book", m.fair_price_book)?;
@@ -394,5 +442,6 @@ fn validate_behaviour(config: &Config) -> Result<(), Problem> {
     narrative.probability("target_base", n.target_base)?;
     narrative.within("growth_weight", n.growth_weight, 0.0, 20.0)?;
     narrative.within("drawdown_weight", n.drawdown_weight, 0.0, 20.0)?;
+    narrative.within("neutral_revenue_growth", n.neutral_revenue_growth, -0.99, 100.0)?;
     narrative.within("memory_ticks", n.memory_ticks, 1.0, 100_000.0)
 }

@@ -58,6 +58,41 @@ fn overrides_set_values_and_list_elements() {
 }
 
 #[test]
+fn one_entry_of_a_number_list_can_be_set() {
+    let config = load(&ConfigSource::baseline(), &["gpus.initial_performance.0=0.4".to_owned()]).unwrap();
+    assert_eq!(config.gpus.initial_performance[0], 0.4);
+    assert_eq!(config.gpus.initial_performance[1], Config::baseline().gpus.initial_performance[1]);
+    let text = message("", &["gpus.initial_performance.7=1"]);
+    assert!(text.contains("gpus.initial_performance.7") && text.contains("entries"), "{text}");
+}
+
+#[test]
+fn sizes_that_cannot_run_are_rejected_up_front() {
+    let text = message("", &["retail.count=4000000000"]);
+    assert!(text.contains("retail.count") && text.contains("20000000"), "{text}");
+    let text = message("", &["datacenters.capacity_mw=1e-7"]);
+    assert!(text.contains("datacenters.capacity_mw"), "{text}");
+    let text = message("", &["gpus.cohort_size=1"]);
+    assert!(text.contains("gpus.cohort_size") && text.contains("5,000,000 cohorts"), "{text}");
+    let text = message("", &["capex.build_months=4000000000"]);
+    assert!(text.contains("capex.build_months"), "{text}");
+    let text = message("", &["market.price_impact=1", "retail.chartist_lots=1000000"]);
+    assert!(
+        text.contains("market.price_impact") && text.contains("retail.chartist_lots"),
+        "{text}"
+    );
+}
+
+#[test]
+fn messages_name_no_rust_types_and_stay_on_one_line() {
+    let text = message("labs = [5]\n", &[]);
+    assert!(!text.contains("LabConfig") && text.contains("section"), "{text}");
+    let deep = format!("x = {}1{}\n", "[".repeat(500), "]".repeat(500));
+    let text = message(&deep, &[]);
+    assert!(!text.contains('\n') && text.chars().count() < 600, "{} chars", text.chars().count());
+}
+
+#[test]
 fn unknown_key_suggests_the_close_one() {
     match error("[retail]\ncuont = 5\n", &[]) {
         ConfigError::UnknownKey {

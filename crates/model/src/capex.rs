@@ -99,7 +99,7 @@ pub fn order_gpus(
             continue;
         }
         let mut gpus = (gap * capex.adjustment_per_quarter * return_factor / (HOURS_PER_MONTH * newest.performance_h100)).floor() as u64;
-        let Ok(mut provider_accounts) = accounts.get_mut(directory.get(provider)) else {
+        let Ok(provider_accounts) = accounts.get(directory.get(provider)) else {
             continue;
         };
         let budget = capex.max_cash_share_per_quarter * provider_accounts.cash_usd.max(0.0);
@@ -107,9 +107,6 @@ pub fn order_gpus(
         if gpus == 0 {
             continue;
         }
-        let cost = gpus as f64 * newest.price_usd;
-        provider_accounts.cash_usd -= cost;
-        provider_accounts.month.capex_usd += cost;
 
         // Where the GPUs go: free space first, then vacant buildings, then new ones.
         let mut slots: Vec<Slot> = Vec::new();
@@ -168,7 +165,8 @@ pub fn order_gpus(
         }
         let capacity_mw = params.datacenters.capacity_mw;
         let capacity_watts = (capacity_mw * 1e6).round() as u64;
-        while shortfall > 0 {
+        // A building too small for one GPU cannot take any: build nothing then.
+        while shortfall > 0 && capacity_watts >= watts_per_gpu {
             // The sponsor with the most cash builds (lowest id on ties).
             let mut sponsor = key.sponsors[0];
             let mut best_cash = f64::NEG_INFINITY;
@@ -263,6 +261,16 @@ pub fn order_gpus(
             }
         }
 
+        // The provider pays for the GPUs it could place; the chipmaker books the sale.
+        let placed = gpus - needed_watts / watts_per_gpu;
+        if placed == 0 {
+            continue;
+        }
+        let cost = placed as f64 * newest.price_usd;
+        if let Ok(mut provider_accounts) = accounts.get_mut(directory.get(provider)) {
+            provider_accounts.cash_usd -= cost;
+            provider_accounts.month.capex_usd += cost;
+        }
         if let Ok(mut chipmaker) = accounts.get_mut(directory.get(key.chipmaker)) {
             let cost_of_goods = cost * (1.0 - params.chipmaker.gross_margin);
             chipmaker.month.gpu_sales_usd += cost;
@@ -276,7 +284,7 @@ pub fn order_gpus(
             Some(key.chipmaker),
             Some(cost),
             format!(
-                "{gpus} GPUs of generation {} (forecast growth {:.0}%/yr, hype {:.2})",
+                "{placed} GPUs of generation {} (forecast growth {:.0}%/yr, hype {:.2})",
                 newest.index,
                 growth * 100.0,
                 narrative.hype

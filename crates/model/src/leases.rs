@@ -3,7 +3,7 @@
 //! break option after `break_option_years`. Each quarter every tenant's stress — AI
 //! revenue short of plan, idle capacity in the building, a falling share price — raises
 //! the log-odds that it asks for a rent cut, uses its break option (once allowed) or
-//! defaults; a default also needs financial distress (cash short of a year's rent and
+//! defaults; a default also needs financial distress (cash short of `cash_cover_months` of rent and
 //! interest). The landlord grants a cut only down to the market rent, which falls with
 //! vacancy. The landlord's income follows: a cut lowers it, a break or default stops it
 //! and leaves the building vacant, and the tenant's GPUs in it are retired and written off.
@@ -76,7 +76,7 @@ pub struct StressInputs {
     pub revenue_shortfall: f64,
     pub idle_capacity: f64,
     pub share_drawdown: f64,
-    /// Cash short of a year's rent and interest; only defaults weigh it.
+    /// Cash short of `cash_cover_months` of rent and interest; only defaults weigh it.
     pub cash_shortfall: f64,
 }
 
@@ -143,6 +143,7 @@ pub fn pay_lease_rent(
 ) {
     let month = clock.month as i32;
     let years = clock.years_elapsed();
+    let vacancy = vacancy_share(datacenters.iter().sort::<&AgentId>().map(|(_, dc)| dc), clock.month);
     for (&id, mut lease) in leases.iter_mut().sort::<&AgentId>() {
         if lease.status != LeaseStatus::Active || month < lease.start_month {
             continue;
@@ -155,7 +156,7 @@ pub fn pay_lease_rent(
                     .get(directory.get(lease.datacenter))
                     .map(|(_, dc)| dc.capacity_mw)
                     .unwrap_or(0.0);
-                lease.rent_usd_per_month = market_rent_usd_per_mw_month(&params, years, 0.0) * capacity;
+                lease.rent_usd_per_month = market_rent_usd_per_mw_month(&params, years, vacancy) * capacity;
                 lease.start_month = month;
                 lease.break_month = month + (params.datacenters.break_option_years * 12.0).round() as i32;
                 lease.end_month = month + (params.datacenters.lease_term_years * 12.0).round() as i32;
@@ -189,11 +190,12 @@ pub fn pay_lease_rent(
     }
 }
 
-/// A tenant's firm-level stress inputs (everything but the building's idle share).
+/// A tenant's firm-level stress inputs (everything but the building's idle share); the
+/// cash shortfall is measured against `cash_cover_months` of rent and interest.
 fn tenant_inputs(params: &Params, years: f64, accounts: &Accounts, provider: &Provider, listed: Option<&Listed>) -> StressInputs {
     let plan_per_month = provider.plan_base_ai_revenue_usd_per_month * (1.0 + params.leases.plan_growth_per_year).powf(years);
     let actual_per_month = accounts.ai_revenue.annualised() / 12.0;
-    let fixed_charges_per_year = 12.0 * (accounts.last_month.lease_cost_usd + accounts.last_month.interest_usd);
+    let fixed_charges = params.leases.cash_cover_months * (accounts.last_month.lease_cost_usd + accounts.last_month.interest_usd);
     StressInputs {
         revenue_shortfall: if plan_per_month > 0.0 {
             (1.0 - actual_per_month / plan_per_month).clamp(0.0, 1.0)
@@ -202,8 +204,8 @@ fn tenant_inputs(params: &Params, years: f64, accounts: &Accounts, provider: &Pr
         },
         idle_capacity: 0.0,
         share_drawdown: listed.map(Listed::drawdown).unwrap_or(0.0).clamp(0.0, 1.0),
-        cash_shortfall: if fixed_charges_per_year > 0.0 {
-            (1.0 - accounts.cash_usd / fixed_charges_per_year).clamp(0.0, 1.0)
+        cash_shortfall: if fixed_charges > 0.0 {
+            (1.0 - accounts.cash_usd / fixed_charges).clamp(0.0, 1.0)
         } else {
             0.0
         },

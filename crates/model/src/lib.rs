@@ -22,6 +22,7 @@ pub mod agents;
 pub mod calendar;
 pub mod capex;
 pub mod compute_market;
+pub mod credit;
 pub mod datacenters;
 pub mod demand;
 pub mod events;

@@ -15,9 +15,6 @@ use crate::params::{Params, Seed};
 use crate::rng::{Purpose, normal};
 use crate::sentiment::RetailFlow;
 
-/// Months of earnings fundamentalists wait for before valuing a firm on them.
-pub const MIN_EARNINGS_MONTHS: usize = 3;
-
 /// The cap-weighted index of listed AI firms, 100 at the start.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct AiIndex {
@@ -61,7 +58,7 @@ pub fn update_fundamentals(params: Res<Params>, mut firms: Query<(&AgentId, &Acc
     let m = &params.market;
     let (mut earnings, mut fundamental_cap, mut cap) = (0.0, 0.0, 0.0);
     for (_, accounts, mut listed) in firms.iter_mut().sort::<&AgentId>() {
-        if accounts.earnings.len() >= MIN_EARNINGS_MONTHS {
+        if accounts.earnings.len() >= m.min_earnings_months as usize {
             let value = fundamental_value_usd(
                 accounts.earnings.annualised(),
                 accounts.book_equity_usd,

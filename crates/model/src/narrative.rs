@@ -11,9 +11,6 @@ use crate::market::AiIndex;
 use crate::params::{Params, Seed};
 use crate::rng::{Purpose, normal};
 
-/// Revenue growth the narrative treats as neutral (neither lifts nor lowers the target).
-pub const NEUTRAL_REVENUE_GROWTH: f64 = 0.3;
-
 /// The hype state.
 #[derive(Resource, Debug, Clone)]
 pub struct Narrative {
@@ -33,7 +30,7 @@ impl Narrative {
         Self {
             hype: initial_hype,
             target: initial_hype,
-            revenue_growth: NEUTRAL_REVENUE_GROWTH,
+            revenue_growth: 0.0,
             revenue_history: Vec::new(),
             remembered_peak: 0.0,
         }
@@ -71,7 +68,7 @@ pub fn update_narrative(params: Res<Params>, seed: Res<Seed>, clock: Res<Clock>,
     } else {
         0.0
     };
-    narrative.target = (n.target_base + n.growth_weight * (narrative.revenue_growth - NEUTRAL_REVENUE_GROWTH)
+    narrative.target = (n.target_base + n.growth_weight * (narrative.revenue_growth - n.neutral_revenue_growth)
         - n.drawdown_weight * drawdown)
         .clamp(0.0, 1.0);
     let shock = normal(seed.0, Purpose::Narrative, clock.tick, 0, 0);

@@ -3,7 +3,8 @@
 //! used; providers receive that rent for the GPU-hours their cohorts delivered and pay
 //! for the power; hyperscalers earn from their core business, the chipmaker from its
 //! non-GPU business, labs pay staff and research, clouds pay interest on their debt.
-//! Every payment between two agents leaves one account and enters the other.
+//! Every payment between two agents leaves one account and enters the other; compute a
+//! hyperscaler draws from its own fleet is internal use and moves no money.
 
 use bevy_ecs::prelude::*;
 
@@ -47,21 +48,28 @@ pub fn settle_revenue(
             continue;
         }
         let flows_before = accounts.month;
-        if let Some(seller) = seller {
-            let revenue = market.served_share * seller.share * end_user_revenue;
-            let compute = market.served_share * seller.compute_demand_h100_hours * rent;
-            accounts.month.ai_product_revenue_usd += revenue;
-            accounts.month.compute_cost_usd += compute;
-        }
+        let (mut delivered, mut power) = (0.0, 0.0);
         if provider.is_some() {
-            let (mut delivered, mut power) = (0.0, 0.0);
             for (generation, gpus) in fleet.owner_generations(id) {
                 let g = generations.get(generation);
                 let busy_hours = gpus as f64 * market.utilisation(generation) * HOURS_PER_MONTH;
                 delivered += busy_hours * g.performance_h100;
                 power += busy_hours * g.power_cost_usd_per_hour(electricity);
             }
-            accounts.month.compute_rent_income_usd += delivered * rent;
+        }
+        // A hyperscaler buys from the pool like any seller; the part that came from its own
+        // fleet (its share of what was delivered) is internal use, not a payment.
+        let mut internal = 0.0;
+        if let Some(seller) = seller {
+            let served = market.served_share * seller.compute_demand_h100_hours;
+            if market.dispatched_h100_hours > 0.0 {
+                internal = served * delivered / market.dispatched_h100_hours;
+            }
+            accounts.month.ai_product_revenue_usd += market.served_share * seller.share * end_user_revenue;
+            accounts.month.compute_cost_usd += (served - internal) * rent;
+        }
+        if provider.is_some() {
+            accounts.month.compute_rent_income_usd += (delivered - internal) * rent;
             accounts.month.power_cost_usd += power;
         }
         if let Some(lab) = lab {

@@ -200,8 +200,9 @@ pub fn retail_sentiment(
             investor.strategy = Strategy::Pessimist;
         }
         let wanted = desired_lots(config, investor.strategy, signals.mispricing);
-        let affordable = (investor.cash_usd / lot_usd).floor() as i64;
-        let held = (investor.ai_units * level / lot_usd).floor() as i64;
+        // Rounding can leave a hair below zero: neither limit is ever negative.
+        let affordable = ((investor.cash_usd / lot_usd).floor() as i64).max(0);
+        let held = ((investor.ai_units * level / lot_usd).floor() as i64).max(0);
         let lots = wanted.clamp(-held, affordable);
         if lots != 0 {
             let usd = lots as f64 * lot_usd;

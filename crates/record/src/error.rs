@@ -10,6 +10,11 @@ pub enum RecordError {
     /// The run folder exists and overwriting was not asked for.
     #[error("{0} already exists; choose another --out, or pass --force to replace it")]
     Exists(PathBuf),
+    /// `--force` was given for a path that is not a bubblesim run folder.
+    #[error(
+        "{0} exists and is not a bubblesim run folder (no manifest.json or config.toml), so --force will not replace it; choose another --out"
+    )]
+    NotARunFolder(PathBuf),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error("{path}: {source}")]
