@@ -229,7 +229,16 @@ fn bad_input_exits_2_with_one_clear_message_and_leaves_nothing() {
 fn an_existing_run_folder_is_kept_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("taken");
-    let args = ["run", "--out", out.to_str().unwrap(), "--years", "0.1", "--set", "retail.count=50", "--quiet"];
+    let args = [
+        "run",
+        "--out",
+        out.to_str().unwrap(),
+        "--years",
+        "0.1",
+        "--set",
+        "retail.count=50",
+        "--quiet",
+    ];
     assert!(bubblesim(&args, dir.path()).status.success());
     let first = fs::read(out.join("manifest.json")).unwrap();
     let mut reseeded = args.to_vec();
@@ -237,7 +246,11 @@ fn an_existing_run_folder_is_kept_unless_forced() {
     let refused = bubblesim(&reseeded, dir.path());
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
-    assert_eq!(fs::read(out.join("manifest.json")).unwrap(), first, "a refused run touched the folder");
+    assert_eq!(
+        fs::read(out.join("manifest.json")).unwrap(),
+        first,
+        "a refused run touched the folder"
+    );
     reseeded.push("--force");
     let output = bubblesim(&reseeded, dir.path());
     assert!(output.status.success(), "{}", stderr(&output));

@@ -72,7 +72,7 @@ fn sizes_that_cannot_run_are_rejected_up_front() {
     assert!(text.contains("retail.count") && text.contains("20000000"), "{text}");
     let text = message("", &["datacenters.capacity_mw=1e-7"]);
     assert!(text.contains("datacenters.capacity_mw"), "{text}");
-    let text = message("", &["gpus.cohort_size=1"]);
+    let text = message("", &["gpus.cohort_size=10", "hyperscalers.0.installed_h100_equivalents=1e8"]);
     assert!(text.contains("gpus.cohort_size") && text.contains("5,000,000 cohorts"), "{text}");
     let text = message("", &["capex.build_months=4000000000"]);
     assert!(text.contains("capex.build_months"), "{text}");
@@ -133,7 +133,7 @@ fn wrong_types_and_negative_counts_name_the_key_and_what_is_allowed() {
         "{text}"
     );
     let text = message("[gpus]\ncohort_size = 0\n", &[]);
-    assert!(text.contains("gpus.cohort_size") && text.contains("at least 1"), "{text}");
+    assert!(text.contains("gpus.cohort_size") && text.contains("between 1 and"), "{text}");
 }
 
 #[test]
@@ -200,7 +200,7 @@ fn relations_between_keys_are_checked() {
         text.contains("gpus.initial_price_usd") && text.contains("one entry per generation"),
         "{text}"
     );
-    let text = message("[compute_market]\nmax_rent_usd_per_h100_hour = 0.01\n", &[]);
+    let text = message("[compute_market]\nmax_rent_usd_per_h100_hour = 0.00001\n", &[]);
     assert!(text.contains("compute_market.max_rent_usd_per_h100_hour"), "{text}");
     let text = message("", &["labs.1.name=frontier-lab-a"]);
     assert!(text.contains("labs.1.name") && text.contains("unique"), "{text}");
