@@ -186,81 +186,70 @@ fn set_path(user: &mut Table, baseline: &Table, path: &str, value: Value, origin
                 reference = sub_ref;
                 index += 1;
             }
-            Value::Array(ref_items) if !matches!(ref_items.first(), Some(Value::Table(_))) => {
-                // One entry of a list of numbers: `gpus.initial_performance.0=2`.
-                let position = parts[index + 1];
-                let element: usize = position.parse().map_err(|_| ConfigError::Invalid {
-                    source_name: origin.to_owned(),
-                    path: format!("{walked}.{position}"),
-                    reason: format!("`{walked}` is a list: index it by number, e.g. `{walked}.0`, or set it whole"),
-                })?;
-                if index + 2 != parts.len() {
-                    return Err(ConfigError::Invalid {
-                        source_name: origin.to_owned(),
-                        path: format!("{walked}.{position}"),
-                        reason: "is a value, not a section: nothing can follow it in the key path".to_owned(),
-                    });
-                }
-                let entry = table.entry(key.to_owned()).or_insert_with(|| expected.clone());
-                let Value::Array(items) = entry else {
-                    return Err(ConfigError::Invalid {
-                        source_name: origin.to_owned(),
-                        path: walked,
-                        reason: "must be a list".to_owned(),
-                    });
-                };
-                let Some(slot) = items.get_mut(element) else {
-                    return Err(ConfigError::Invalid {
-                        source_name: origin.to_owned(),
-                        path: format!("{walked}.{element}"),
-                        reason: format!("the list has {} entries (0 to {})", items.len(), items.len().saturating_sub(1)),
-                    });
-                };
-                *slot = value;
-                return Ok(());
-            }
             Value::Array(ref_items) => {
-                let Some(Value::Table(template)) = ref_items.first() else {
-                    return Err(not_a_table(origin, &walked));
-                };
+                // An entry of a list: `labs.0.cash_usd=…` or `gpus.initial_performance.0=2`.
                 let position = parts[index + 1];
-                let element: usize = position.parse().map_err(|_| ConfigError::Invalid {
-                    source_name: origin.to_owned(),
-                    path: format!("{walked}.{position}"),
-                    reason: format!("`{walked}` is a list: index it by number, e.g. `{walked}.0`"),
-                })?;
-                let entry = table.entry(key.to_owned()).or_insert_with(|| expected.clone());
-                let Value::Array(items) = entry else {
-                    return Err(not_a_table(origin, &walked));
-                };
-                if element >= items.len() {
-                    return Err(ConfigError::Invalid {
-                        source_name: origin.to_owned(),
-                        path: format!("{walked}.{element}"),
-                        reason: format!("the list has {} entries (0 to {})", items.len(), items.len().saturating_sub(1)),
-                    });
-                }
-                let Value::Table(sub) = &mut items[element] else {
-                    return Err(not_a_table(origin, &walked));
-                };
-                walked = format!("{walked}.{element}");
-                table = sub;
-                reference = template;
+                let slot = list_entry(table, key, expected, &walked, position, origin)?;
+                walked = format!("{walked}.{position}");
                 index += 2;
                 if index == parts.len() {
-                    return Err(not_a_table(origin, &walked));
+                    if matches!(slot, Value::Table(_)) {
+                        return Err(not_a_table(origin, &walked));
+                    }
+                    *slot = value;
+                    return Ok(());
                 }
+                let (Value::Table(sub), Some(Value::Table(template))) = (slot, ref_items.first()) else {
+                    return Err(not_a_section(origin, &walked));
+                };
+                table = sub;
+                reference = template;
             }
-            _ => {
-                return Err(ConfigError::Invalid {
-                    source_name: origin.to_owned(),
-                    path: walked,
-                    reason: "is a value, not a section: nothing can follow it in the key path".to_owned(),
-                });
-            }
+            _ => return Err(not_a_section(origin, &walked)),
         }
     }
     Ok(())
+}
+
+/// The `position`-th entry of the list `key` in `table`, copying the baseline's list in
+/// first when the scenario does not set it.
+fn list_entry<'t>(
+    table: &'t mut Table,
+    key: &str,
+    baseline_list: &Value,
+    walked: &str,
+    position: &str,
+    origin: &str,
+) -> Result<&'t mut Value, ConfigError> {
+    let invalid = |path: String, reason: String| ConfigError::Invalid {
+        source_name: origin.to_owned(),
+        path,
+        reason,
+    };
+    let element: usize = position.parse().map_err(|_| {
+        invalid(
+            format!("{walked}.{position}"),
+            format!("`{walked}` is a list: index it by number, e.g. `{walked}.0`, or set it whole"),
+        )
+    })?;
+    let Value::Array(items) = table.entry(key.to_owned()).or_insert_with(|| baseline_list.clone()) else {
+        return Err(invalid(walked.to_owned(), "must be a list".to_owned()));
+    };
+    let len = items.len();
+    items.get_mut(element).ok_or_else(|| {
+        invalid(
+            format!("{walked}.{element}"),
+            format!("the list has {len} entries (0 to {})", len.saturating_sub(1)),
+        )
+    })
+}
+
+fn not_a_section(origin: &str, path: &str) -> ConfigError {
+    ConfigError::Invalid {
+        source_name: origin.to_owned(),
+        path: path.to_owned(),
+        reason: "is a value, not a section: nothing can follow it in the key path".to_owned(),
+    }
 }
 
 fn not_a_table(origin: &str, path: &str) -> ConfigError {
