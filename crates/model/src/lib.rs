@@ -41,6 +41,7 @@ pub mod rng;
 pub mod schedule;
 pub mod sentiment;
 pub mod setup;
+pub mod waterfall;
 
 use std::sync::Arc;
 
