@@ -62,6 +62,32 @@ fn a_new_generation_lowers_older_cohorts_rent() {
 }
 
 #[test]
+fn an_early_generation_impairs_the_fleet_and_books_follow_value() {
+    let mut early = simulation(&["gpus.next_release_months=3"]);
+    let mut late = simulation(&["gpus.next_release_months=600"]);
+    run_to_end(&mut early);
+    run_to_end(&mut late);
+    let (early_loss, late_loss) = (early.summary().totals.impairments_usd, late.summary().totals.impairments_usd);
+    assert!(
+        early_loss > late_loss,
+        "impairments {early_loss} with an early release vs {late_loss} without"
+    );
+    let world = early.world_mut();
+    let mut cohorts = world.query::<&GpuCohort>();
+    let mut impaired = 0;
+    for cohort in cohorts.iter(world) {
+        let cost = cohort.price_usd_per_gpu * f64::from(cohort.gpus);
+        assert!(cohort.book_value_usd >= 0.0 && cohort.book_value_usd <= cost + 1e-6);
+        if cohort.retired {
+            assert_eq!(cohort.book_value_usd, 0.0, "a retired cohort keeps no book value");
+        } else if cohort.impaired {
+            impaired += 1;
+        }
+    }
+    assert!(impaired > 0);
+}
+
+#[test]
 fn more_optimists_raise_the_price() {
     let mut bullish = simulation(&["retail.initial_fundamentalist_share=0.1", "retail.initial_optimist_share=0.8"]);
     let mut bearish = simulation(&["retail.initial_fundamentalist_share=0.1", "retail.initial_optimist_share=0.05"]);
