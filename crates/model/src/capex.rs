@@ -210,7 +210,6 @@ pub fn order_gpus(
                     completion_month: completion,
                     lease: Some(lease),
                     tenant: Some(provider),
-                    build_cost_usd: build_cost,
                 },
             );
             slots.push(Slot {

@@ -149,9 +149,6 @@ pub fn clear_compute_market(
         cohort.rent_usd_per_gpu_hour = rent * generation.performance_h100;
         cohort.utilisation = if in_service { utilisation[cohort.generation as usize] } else { 0.0 };
     }
-    for (_, _, mut seller) in sellers.iter_mut().sort::<&AgentId>() {
-        seller.share_queries_below_cost = demand.share_queries_below_cost(rent);
-    }
 
     market.rent_usd_per_h100_hour = rent;
     market.cost_based_rent_usd_per_h100_hour = cost_based;

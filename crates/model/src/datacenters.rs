@@ -16,7 +16,6 @@ pub struct DataCenter {
     /// The lease in force, if any, and its tenant.
     pub lease: Option<AgentId>,
     pub tenant: Option<AgentId>,
-    pub build_cost_usd: f64,
 }
 
 /// Share of completed capacity (MW) with no tenant; pass buildings in `AgentId` order.

@@ -119,11 +119,6 @@ impl Trailing {
         sum * 12.0 / self.len as f64
     }
 
-    /// The newest value (0 when empty).
-    pub fn latest(&self) -> f64 {
-        if self.len == 0 { 0.0 } else { self.values[(self.next + 11) % 12] }
-    }
-
     /// Months recorded, at most twelve.
     pub fn len(&self) -> usize {
         self.len
@@ -221,8 +216,6 @@ pub struct AiSeller {
     pub training_growth_per_year: f64,
     /// Compute this seller wanted this month (H100-hours), and the share it got.
     pub compute_demand_h100_hours: f64,
-    /// Share of its queries whose compute cost exceeds their price (this month).
-    pub share_queries_below_cost: f64,
 }
 
 impl AiSeller {
@@ -233,7 +226,6 @@ impl AiSeller {
             training_gpu_hours_per_month,
             training_growth_per_year,
             compute_demand_h100_hours: 0.0,
-            share_queries_below_cost: 0.0,
         }
     }
 }

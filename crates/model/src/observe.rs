@@ -288,12 +288,16 @@ pub fn record_firms(
     params: Res<Params>,
     clock: Res<Clock>,
     fleet: Res<FleetIndex>,
+    demand: Res<Demand>,
+    compute: Res<ComputeMarket>,
     firms: Query<(&AgentId, &Firm, &Accounts, Option<&Listed>, Option<&AiSeller>)>,
     mut out: ResMut<Observations>,
 ) {
     if !due(&clock, params.record.firms_every_ticks) {
         return;
     }
+    // Every seller faces the same rent and query mix this month.
+    let below_cost = demand.share_queries_below_cost(compute.rent_usd_per_h100_hour);
     for (id, firm, accounts, listed, seller) in firms.iter().sort::<&AgentId>() {
         let last = &accounts.last_month;
         out.firms.push(FirmRow {
@@ -316,7 +320,7 @@ pub fn record_firms(
             gpus_in_service: fleet.owner_generations(*id).map(|(_, gpus)| gpus).sum(),
             share_price_usd: listed.map(|l| l.price_usd),
             market_cap_usd: listed.map(Listed::market_cap_usd),
-            share_queries_below_cost: seller.map(|s| s.share_queries_below_cost),
+            share_queries_below_cost: seller.map(|_| below_cost),
         });
     }
 }

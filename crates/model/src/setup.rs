@@ -266,7 +266,6 @@ fn spawn_initial_fleet(
                             completion_month: install_month,
                             lease: Some(lease),
                             tenant: Some(provider),
-                            build_cost_usd: dc_cfg.build_cost_usd_per_mw * dc_cfg.capacity_mw,
                         },
                     ))
                     .id();
