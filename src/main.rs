@@ -56,7 +56,7 @@ fn main() -> ExitCode {
                 eprintln!("{}: valid", args.config.display());
             }),
         Command::Schema => {
-            print!("{}", bubblesim_record::schema_markdown());
+            print!("{}{}", bubblesim_record::schema_markdown(), tables::event_kinds_markdown());
             Ok(())
         }
     };

@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use bubblesim_model::Observations;
-use bubblesim_model::observe::{ComputeRow, DatacenterRow, FirmRow, GpuRow, LeaseRow, MarketRow, RetailRow, SentimentRow};
+use bubblesim_model::observe::{
+    ComputeRow, DatacenterRow, FirmRow, GpuRow, HoldingRow, InvestorRow, LeaseRow, MarketRow, RetailRow, SecurityRow, SentimentRow,
+};
 use bubblesim_model::{Event, EventKind};
 use bubblesim_record::{ColumnData, RecordError, TableWriter, WriterOptions, tables};
 
@@ -164,7 +166,92 @@ fn leases(rows: &[LeaseRow]) -> Vec<ColumnData> {
         C::Date32(map(rows, |r| r.end_date)),
         C::U32(map(rows, |r| r.rent_cuts)),
         C::F64(map(rows, |r| r.stress)),
+        C::Label(map(rows, |r| r.structure)),
+        C::U32(map(rows, |r| r.extension_options_left)),
+        C::F64(map(rows, |r| r.rvg_cap_usd)),
+        C::Date32(map(rows, |r| r.rvg_end_date)),
+        C::F64(map(rows, |r| r.default_probability_1y)),
+        C::F64(map(rows, |r| r.exit_probability_1y)),
+        C::OptU64(map(rows, |r| r.pool_id)),
     ]
+}
+
+fn securities(rows: &[SecurityRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::U64(map(rows, |r| r.agent_id)),
+        C::Label(map(rows, |r| r.kind)),
+        C::U64(map(rows, |r| r.issuer_id)),
+        C::U64(map(rows, |r| r.sponsor_id)),
+        C::Label(map(rows, |r| r.status)),
+        C::Label(map(rows, |r| r.rating)),
+        C::F64(map(rows, |r| r.agency_default_probability)),
+        C::F64(map(rows, |r| r.model_default_probability)),
+        C::F64(map(rows, |r| r.expected_loss)),
+        C::F64(map(rows, |r| r.original_principal_usd)),
+        C::F64(map(rows, |r| r.principal_usd)),
+        C::F64(map(rows, |r| r.coupon)),
+        C::F64(map(rows, |r| r.attachment)),
+        C::F64(map(rows, |r| r.detachment)),
+        C::F64(map(rows, |r| r.price)),
+        C::F64(map(rows, |r| r.fair_price)),
+        C::F64(map(rows, |r| r.market_value_usd)),
+        C::F64(map(rows, |r| r.realised_loss_usd)),
+        C::F64(map(rows, |r| r.interest_shortfall_usd)),
+        C::F64(map(rows, |r| r.retained_share)),
+        C::F64(map(rows, |r| r.institutional_share)),
+        C::U32(map(rows, |r| r.holders)),
+        C::F64(map(rows, |r| r.largest_holder_share)),
+    ]
+}
+
+fn investors(rows: &[InvestorRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::U64(map(rows, |r| r.agent_id)),
+        C::Label(map(rows, |r| r.kind)),
+        C::Name(map(rows, |r| r.name.clone())),
+        C::F64(map(rows, |r| r.nav_usd)),
+        C::F64(map(rows, |r| r.gross_assets_usd)),
+        C::F64(map(rows, |r| r.cash_usd)),
+        C::F64(map(rows, |r| r.borrowing_usd)),
+        C::OptF64(map(rows, |r| r.leverage)),
+        C::F64(map(rows, |r| r.equities_usd)),
+        C::F64(map(rows, |r| r.investment_grade_usd)),
+        C::F64(map(rows, |r| r.high_yield_usd)),
+        C::Label(map(rows, |r| r.margin_state)),
+        C::F64(map(rows, |r| r.forced_sales_usd)),
+        C::F64(map(rows, |r| r.flow_usd)),
+        C::U32(map(rows, |r| r.pending_sales)),
+        C::F64(map(rows, |r| r.coupons_received_usd)),
+    ]
+}
+
+fn holdings(rows: &[HoldingRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::U64(map(rows, |r| r.agent_id)),
+        C::Label(map(rows, |r| r.kind)),
+        C::U64(map(rows, |r| r.asset_id)),
+        C::Label(map(rows, |r| r.asset_kind)),
+        C::Label(map(rows, |r| r.rating)),
+        C::F64(map(rows, |r| r.units)),
+        C::F64(map(rows, |r| r.market_value_usd)),
+    ]
+}
+
+/// The event kinds and their meanings, appended to the schema reference.
+pub fn event_kinds_markdown() -> String {
+    let mut text = String::from(
+        "## Event kinds\n\nThe `kind` column of `events`, and who `agent_id` and `counterparty_id` are.\n\n| kind | meaning |\n|---|---|\n",
+    );
+    for kind in EventKind::ALL {
+        text.push_str(&format!("| `{}` | {} |\n", kind.label(), kind.meaning()));
+    }
+    text
 }
 
 fn events(rows: &[Event]) -> Vec<ColumnData> {
@@ -189,6 +276,9 @@ pub struct TableSet {
     datacenters: TableWriter,
     gpus: TableWriter,
     leases: TableWriter,
+    securities: TableWriter,
+    investors: TableWriter,
+    holdings: TableWriter,
     events: TableWriter,
 }
 
@@ -203,6 +293,9 @@ impl TableSet {
             datacenters: TableWriter::create(dir, tables::datacenters(), options)?,
             gpus: TableWriter::create(dir, tables::gpus(), options)?,
             leases: TableWriter::create(dir, tables::leases(), options)?,
+            securities: TableWriter::create(dir, tables::securities(), options)?,
+            investors: TableWriter::create(dir, tables::investors(), options)?,
+            holdings: TableWriter::create(dir, tables::holdings(), options)?,
             events: TableWriter::create(dir, tables::events(), options)?,
         })
     }
@@ -217,6 +310,9 @@ impl TableSet {
         self.datacenters.push(datacenters(&rows.datacenters))?;
         self.gpus.push(gpus(&rows.gpus))?;
         self.leases.push(leases(&rows.leases))?;
+        self.securities.push(securities(&rows.securities))?;
+        self.investors.push(investors(&rows.investors))?;
+        self.holdings.push(holdings(&rows.holdings))?;
         self.events.push(events(&rows.events))
     }
 
@@ -231,6 +327,9 @@ impl TableSet {
             self.datacenters,
             self.gpus,
             self.leases,
+            self.securities,
+            self.investors,
+            self.holdings,
             self.events,
         ];
         writers

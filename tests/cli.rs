@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 
-const TABLES: [&str; 9] = [
+const TABLES: [&str; 12] = [
     "market",
     "sentiment",
     "compute",
@@ -16,6 +16,9 @@ const TABLES: [&str; 9] = [
     "datacenters",
     "gpus",
     "leases",
+    "securities",
+    "investors",
+    "holdings",
     "events",
 ];
 

@@ -24,6 +24,12 @@ pub struct Config {
     pub retail: RetailConfig,
     pub market: MarketConfig,
     pub narrative: NarrativeConfig,
+    pub financing: FinancingConfig,
+    pub securitisation: SecuritisationConfig,
+    pub ratings: RatingConfig,
+    pub institutions: Vec<InstitutionConfig>,
+    pub fire_sales: FireSaleConfig,
+    pub shock: ShockConfig,
 }
 
 /// Scenario identity, seed and horizon.
@@ -50,6 +56,9 @@ pub struct RecordConfig {
     pub datacenters_every_ticks: u32,
     pub gpus_every_ticks: u32,
     pub leases_every_ticks: u32,
+    pub securities_every_ticks: u32,
+    pub investors_every_ticks: u32,
+    pub holdings_every_ticks: u32,
     pub row_group_rows: u32,
     pub zstd_level: i32,
 }
@@ -225,6 +234,7 @@ pub struct LeaseConfig {
     pub default_log_odds_per_cash_shortfall: f64,
     pub cash_cover_months: f64,
     pub rent_cut_share: f64,
+    pub stress_event_threshold: f64,
 }
 
 /// Retail investors (Lux–Marchesi).
@@ -276,4 +286,89 @@ pub struct NarrativeConfig {
     pub drawdown_weight: f64,
     pub neutral_revenue_growth: f64,
     pub memory_ticks: f64,
+}
+
+/// How data centres are financed: hyperscalers' choice between their own balance sheet
+/// and a sponsor's SPV, the SPV's structure and lease-back terms, building values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinancingConfig {
+    pub risk_free_rate: f64,
+    pub own_debt_spread: f64,
+    pub own_debt_spread_per_drawdown: f64,
+    pub reported_debt_penalty: f64,
+    pub spv_sponsor_equity_share: f64,
+    pub spv_bond_share_of_cost: f64,
+    pub spv_reserve_months: f64,
+    pub spv_initial_term_years: f64,
+    pub spv_extension_options: u32,
+    pub spv_extension_years: f64,
+    pub rvg_cap_share_of_cost: f64,
+    pub rvg_years: f64,
+    pub bond_amortisation_years: f64,
+    pub building_noi_margin: f64,
+    pub building_cap_rate: f64,
+    pub liquidation_haircut: f64,
+    pub building_value_volatility: f64,
+}
+
+/// Pools of sponsors' leases cut into tranches, and how securities are priced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritisationConfig {
+    pub pool_size: u32,
+    pub advance_rate: f64,
+    pub mezzanine_attachment: f64,
+    pub senior_attachment: f64,
+    pub coverage_trigger: f64,
+    pub asset_correlation: f64,
+    pub liquidity_premium: f64,
+    pub duration_years: f64,
+}
+
+/// The rating agency.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingConfig {
+    pub lag_quarters: f64,
+    pub optimism: f64,
+}
+
+/// One group of institutional investors of the same kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstitutionConfig {
+    pub kind: String,
+    pub name: String,
+    pub count: u32,
+    pub nav_usd: f64,
+    pub leverage: f64,
+    pub ai_equity_share: f64,
+    pub securities_share: f64,
+    pub min_rating: String,
+}
+
+/// Forced sales: rating constraints, redemptions, margin calls and their price impact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FireSaleConfig {
+    pub security_price_impact: f64,
+    pub equity_price_impact: f64,
+    pub recovery_halflife_ticks: f64,
+    pub max_cascade_rounds: u32,
+    pub insurer_sale_window_days: u32,
+    pub hedge_fund_max_leverage: f64,
+    pub mutual_fund_flow_per_excess_return: f64,
+    pub mutual_fund_lookback_months: u32,
+    pub mutual_fund_benchmark_return: f64,
+    pub mutual_fund_max_monthly_flow: f64,
+}
+
+/// An imposed shock: one AI seller loses most of its end-user demand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShockConfig {
+    pub firm: String,
+    pub start_month: u32,
+    pub ai_demand_loss_share: f64,
 }

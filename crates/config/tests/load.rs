@@ -241,3 +241,42 @@ fn every_key_has_a_comment_in_the_baseline() {
     }
     assert!(bubblesim_config::key_paths().len() > 100);
 }
+
+#[test]
+fn financing_inputs_name_the_key_and_what_is_allowed() {
+    let text = message("[[institutions]]\nkind = \"bank\"\n", &[]);
+    assert!(
+        text.contains("institutions.0.kind") && text.contains("pension, insurer, mutual_fund, hedge_fund"),
+        "{text}"
+    );
+    let text = message("", &["institutions.1.min_rating=\"BBB-\""]);
+    assert!(
+        text.contains("institutions.1.min_rating") && text.contains("AAA, AA, A, BBB"),
+        "{text}"
+    );
+    let text = message("[shock]\nfirm = \"nobody\"\n", &[]);
+    assert!(text.contains("shock.firm") && text.contains("hyperscaler-1"), "{text}");
+    let text = message("[securitisation]\nmezzanine_attachment = 0.4\nsenior_attachment = 0.3\n", &[]);
+    assert!(
+        text.contains("securitisation.senior_attachment") && text.contains("above mezzanine_attachment"),
+        "{text}"
+    );
+    let text = message("[fire_sales]\nhedge_fund_max_leverage = 3.0\n", &[]);
+    assert!(
+        text.contains("institutions.3.leverage") && text.contains("below fire_sales.hedge_fund_max_leverage"),
+        "{text}"
+    );
+    let text = message("[[institutions]]\n[[institutions]]\nname = \"pension\"\n", &[]);
+    assert!(text.contains("group names must be unique"), "{text}");
+    // A scenario may add a group: it takes the first group's keys for what it leaves out.
+    let config = load(
+        &ConfigSource {
+            name: "scenario.toml".to_owned(),
+            text: "[[institutions]]\n[[institutions]]\n[[institutions]]\n[[institutions]]\n[[institutions]]\nname = \"family-office\"\ncount = 2\n".to_owned(),
+        },
+        &[],
+    )
+    .expect("an added group is valid");
+    assert_eq!(config.institutions.len(), 5);
+    assert_eq!(config.institutions[4].kind, "pension");
+}

@@ -2,25 +2,29 @@
 //! serve the demand they forecast `lead_quarters` ahead at the target utilisation. The
 //! forecast extrapolates realised demand growth and adds a premium for hype, which is
 //! how the narrative over-builds capacity; orders shrink when the market rent falls below
-//! the rent that recovers a new GPU's cost (returns below the cost of capital). GPUs go into free space in the provider's
-//! leased data centres, then into vacant buildings re-let at the market rent, then into
-//! new buildings a sponsor commissions (paying the build cost) and leases to the provider
-//! from completion. The chipmaker books the sale.
+//! the rent that recovers a new GPU's cost (returns below the cost of capital). GPUs go
+//! into free space in the provider's buildings, then into vacant buildings re-let at the
+//! market rent, then into new buildings financed as `construction` chooses (a sponsor's
+//! wholesale lease, the tenant's own balance sheet, or an SPV's lease-back), ready after
+//! `build_months`. The chipmaker books the sale.
 
 use bevy_ecs::prelude::*;
 
 use crate::agents::{AgentId, IdAllocator};
 use crate::calendar::Clock;
 use crate::compute_market::ComputeMarket;
+use crate::construction::{BuildRoute, Construction, choose_route};
 use crate::datacenters::{DataCenter, vacancy_share};
 use crate::events::{EventKind, EventLog};
 use crate::firms::{Accounts, Provider};
+use crate::firms::{CoreBusiness, Listed};
 use crate::fleet::FleetIndex;
-use crate::leases::{Lease, LeaseStatus, market_rent_usd_per_mw_month};
+use crate::leases::{Lease, market_rent_usd_per_mw_month};
 use crate::narrative::{Narrative, trailing_growth_per_year};
 use crate::obsolescence::{Generations, GpuCohort, HOURS_PER_MONTH};
 use crate::params::{Directory, Params};
 use crate::setup::KeyAgents;
+use crate::spv::{SpvDeal, create_spv};
 
 /// Spawns an agent with a fresh id and registers it in the directory.
 pub fn spawn_agent(commands: &mut Commands, ids: &mut IdAllocator, directory: &mut Directory, bundle: impl Bundle) -> AgentId {
@@ -64,6 +68,7 @@ pub fn order_gpus(
     mut ids: ResMut<IdAllocator>,
     mut directory: ResMut<Directory>,
     providers: Query<(&AgentId, &Provider)>,
+    tenants: Query<(Option<&Listed>, Has<CoreBusiness>)>,
     mut accounts: Query<&mut Accounts>,
     mut datacenters: Query<(&AgentId, &mut DataCenter)>,
     mut events: ResMut<EventLog>,
@@ -165,6 +170,10 @@ pub fn order_gpus(
         }
         let capacity_mw = params.datacenters.capacity_mw;
         let capacity_watts = (capacity_mw * 1e6).round() as u64;
+        let (hyperscaler, drawdown) = tenants
+            .get(directory.get(provider))
+            .map_or((false, 0.0), |(listed, core)| (core, listed.map_or(0.0, Listed::drawdown)));
+        let route = choose_route(&params, hyperscaler, drawdown, params.securitisation.liquidity_premium);
         // A building too small for one GPU cannot take any: build nothing then.
         while shortfall > 0 && capacity_watts >= watts_per_gpu {
             // The sponsor with the most cash builds (lowest id on ties).
@@ -179,39 +188,60 @@ pub fn order_gpus(
                 }
             }
             let build_cost = params.datacenters.build_cost_usd_per_mw * capacity_mw;
-            if let Ok(mut sponsor_accounts) = accounts.get_mut(directory.get(sponsor)) {
-                // A sponsor short of cash borrows the rest.
-                let borrowed = (build_cost - sponsor_accounts.cash_usd.max(0.0)).max(0.0);
-                sponsor_accounts.debt_usd += borrowed;
-                sponsor_accounts.cash_usd += borrowed - build_cost;
-                sponsor_accounts.month.capex_usd += build_cost;
-            }
             let completion = clock.month as i32 + capex.build_months as i32;
-            let dc_id = ids.allocate();
             let rent = rent_per_mw * capacity_mw;
-            let lease = sign_lease(
-                &mut commands,
-                &mut ids,
-                &mut directory,
-                &params,
-                provider,
-                sponsor,
-                dc_id,
-                rent,
-                completion,
-            );
-            spawn_with_id(
-                &mut commands,
-                &mut directory,
-                dc_id,
-                DataCenter {
-                    owner: sponsor,
-                    capacity_mw,
-                    completion_month: completion,
-                    lease: Some(lease),
-                    tenant: Some(provider),
-                },
-            );
+            let (dc_id, owner) = match route {
+                BuildRoute::Spv => {
+                    let deal = SpvDeal {
+                        sponsor,
+                        tenant: provider,
+                        capacity_mw,
+                        rent_usd_per_month: rent,
+                        market_rent_usd_per_mw_month: rent_per_mw,
+                        completion_month: completion,
+                    };
+                    create_spv(&mut commands, &mut ids, &mut directory, &params, &clock, &mut accounts, &deal)
+                }
+                BuildRoute::Sponsor | BuildRoute::OwnBalanceSheet => {
+                    let own = route == BuildRoute::OwnBalanceSheet;
+                    let owner = if own { provider } else { sponsor };
+                    let dc_id = ids.allocate();
+                    let lease = (!own).then(|| {
+                        sign_lease(
+                            &mut commands,
+                            &mut ids,
+                            &mut directory,
+                            &params,
+                            provider,
+                            sponsor,
+                            dc_id,
+                            rent,
+                            completion,
+                        )
+                    });
+                    spawn_with_id(
+                        &mut commands,
+                        &mut directory,
+                        dc_id,
+                        (
+                            DataCenter {
+                                owner,
+                                capacity_mw,
+                                completion_month: completion,
+                                lease,
+                                tenant: Some(provider),
+                            },
+                            Construction {
+                                payer: owner,
+                                cost_usd: build_cost,
+                                spent_usd: 0.0,
+                                months: capex.build_months,
+                            },
+                        ),
+                    );
+                    (dc_id, owner)
+                }
+            };
             slots.push(Slot {
                 datacenter: dc_id,
                 free_watts: capacity_watts,
@@ -222,9 +252,17 @@ pub fn order_gpus(
                 &clock,
                 EventKind::DatacenterCommissioned,
                 dc_id,
-                Some(sponsor),
+                Some(owner),
                 Some(build_cost),
-                format!("{capacity_mw:.0} MW for tenant {}, ready in month {completion}", provider.0),
+                format!(
+                    "{capacity_mw:.0} MW for tenant {}, ready in month {completion}, built {}",
+                    provider.0,
+                    match route {
+                        BuildRoute::Spv => "by an SPV and leased back",
+                        BuildRoute::OwnBalanceSheet => "on the tenant's balance sheet",
+                        BuildRoute::Sponsor => "by a sponsor and let wholesale",
+                    }
+                ),
             );
         }
 
@@ -292,7 +330,7 @@ pub fn order_gpus(
     }
 }
 
-/// Spawns an active lease from `start_month` with the configured term and break option.
+/// Spawns a wholesale lease from `start_month` on the configured term and break option.
 pub fn sign_lease(
     commands: &mut Commands,
     ids: &mut IdAllocator,
@@ -304,22 +342,10 @@ pub fn sign_lease(
     rent_usd_per_month: f64,
     start_month: i32,
 ) -> AgentId {
-    let d = &params.datacenters;
     spawn_agent(
         commands,
         ids,
         directory,
-        Lease {
-            tenant,
-            landlord,
-            datacenter,
-            rent_usd_per_month,
-            start_month,
-            break_month: start_month + (d.break_option_years * 12.0).round() as i32,
-            end_month: start_month + (d.lease_term_years * 12.0).round() as i32,
-            status: LeaseStatus::Active,
-            rent_cuts: 0,
-            stress: 0.0,
-        },
+        Lease::wholesale(params, tenant, landlord, datacenter, rent_usd_per_month, start_month),
     )
 }

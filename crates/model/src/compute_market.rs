@@ -93,13 +93,14 @@ pub fn clear_compute_market(
     let mut total_demand = 0.0;
     for (_, firm, mut seller) in sellers.iter_mut().sort::<&AgentId>() {
         seller.share = if firm.active && active_share > 0.0 {
-            seller.initial_share * all_share / active_share
+            seller.initial_share * all_share / active_share * seller.demand_retained
         } else {
             0.0
         };
         seller.compute_demand_h100_hours = if firm.active {
             seller.share * inference
-                + seller.training_gpu_hours_per_month
+                + seller.demand_retained
+                    * seller.training_gpu_hours_per_month
                     * saturating_growth(seller.training_growth_per_year, years, params.demand.growth_halflife_years)
         } else {
             0.0

@@ -167,14 +167,55 @@ impl Rating {
         self <= Rating::Bbb
     }
 
-    /// The best grade whose historical default rate is at least `pd`: a security is
-    /// rated no better than the class whose record matches its modelled risk.
+    /// The grade whose historical one-year default rate is nearest `pd` in log terms:
+    /// boundaries at the geometric means of neighbouring grades' rates, AAA up to half
+    /// the AA rate (its own record is 0.00%).
     pub fn for_default_probability(pd: f64) -> Rating {
-        Rating::ALL
-            .into_iter()
-            .find(|r| r.one_year_default_rate() >= pd)
-            .unwrap_or(Rating::Ccc)
+        let rates = Rating::ALL.map(Rating::one_year_default_rate);
+        let mut upper_bounds = [rates[1] / 2.0; 6];
+        for (bound, pair) in upper_bounds.iter_mut().skip(1).zip(rates[1..].windows(2)) {
+            *bound = (pair[0] * pair[1]).sqrt();
+        }
+        upper_bounds
+            .iter()
+            .position(|&bound| pd <= bound)
+            .map_or(Rating::Ccc, |k| Rating::ALL[k])
     }
+
+    /// Reads a label as written in config (`CCC` also stands for CCC/C).
+    pub fn from_label(label: &str) -> Option<Rating> {
+        match label {
+            "CCC" => Some(Rating::Ccc),
+            _ => Rating::ALL.into_iter().find(|r| r.label() == label),
+        }
+    }
+}
+
+/// P(V < principal) for a log-normal sale value V with median `value` and log-sigma
+/// `volatility`: the chance a forced sale of the collateral does not repay the debt.
+pub fn shortfall_probability(principal: f64, value: f64, volatility: f64) -> f64 {
+    if principal <= 0.0 {
+        return 0.0;
+    }
+    if value <= 0.0 {
+        return 1.0;
+    }
+    normal_cdf((principal / value).ln() / volatility)
+}
+
+/// E[max(principal − V, 0)] / principal for that V (a put on the collateral): the
+/// expected loss share of the debt when the collateral must be sold.
+pub fn expected_shortfall_share(principal: f64, value: f64, volatility: f64) -> f64 {
+    if principal <= 0.0 {
+        return 0.0;
+    }
+    if value <= 0.0 {
+        return 1.0;
+    }
+    let d2 = (value / principal).ln() / volatility;
+    let d1 = d2 + volatility;
+    // V median `value`: E[V·1{V<K}] = value·e^{σ²/2}·Φ(−d1)
+    ((principal * normal_cdf(-d2) - value * (volatility * volatility / 2.0).exp() * normal_cdf(-d1)) / principal).clamp(0.0, 1.0)
 }
 
 #[cfg(test)]
@@ -221,12 +262,45 @@ mod tests {
     }
 
     #[test]
+    fn collateral_shortfall_matches_the_lognormal_put() {
+        // Principal 80 against a sale value with median 100, σ = 0.3:
+        // P(V < 80) = Φ(ln 0.8 / 0.3) = Φ(−0.7438) ≈ 0.2285.
+        assert!((shortfall_probability(80.0, 100.0, 0.3) - 0.2285).abs() < 1e-3);
+        // E[max(80 − V, 0)] by Simpson over the log-normal density matches the formula.
+        let (principal, median, sigma) = (80.0, 100.0, 0.3);
+        let steps = 4000;
+        let (low, high) = (-8.0f64, 8.0f64);
+        let h = (high - low) / steps as f64;
+        let f = |z: f64| {
+            let v = median * (sigma * z).exp();
+            (principal - v).max(0.0) * (-z * z / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt()
+        };
+        let mut sum = f(low) + f(high);
+        for k in 1..steps {
+            sum += if k % 2 == 1 { 4.0 } else { 2.0 } * f(low + k as f64 * h);
+        }
+        let by_quadrature = sum * h / 3.0 / principal;
+        assert!((expected_shortfall_share(principal, median, sigma) - by_quadrature).abs() < 1e-4);
+        assert!(expected_shortfall_share(50.0, 100.0, 0.3) < expected_shortfall_share(90.0, 100.0, 0.3));
+    }
+
+    #[test]
     fn ratings_follow_default_rates() {
         assert_eq!(Rating::for_default_probability(0.0), Rating::Aaa);
-        assert_eq!(Rating::for_default_probability(0.0003), Rating::A);
+        assert_eq!(Rating::for_default_probability(0.00005), Rating::Aaa);
+        assert_eq!(Rating::for_default_probability(0.0002), Rating::Aa);
+        assert_eq!(Rating::for_default_probability(0.0005), Rating::A);
         assert_eq!(Rating::for_default_probability(0.001), Rating::Bbb);
+        assert_eq!(Rating::for_default_probability(0.005), Rating::Bb);
         assert_eq!(Rating::for_default_probability(0.02), Rating::B);
         assert_eq!(Rating::for_default_probability(0.5), Rating::Ccc);
+        // Each grade's own historical rate maps back to it.
+        for rating in Rating::ALL {
+            assert_eq!(Rating::for_default_probability(rating.one_year_default_rate()), rating);
+        }
+        assert_eq!(Rating::from_label("CCC"), Some(Rating::Ccc));
+        assert_eq!(Rating::from_label("BBB"), Some(Rating::Bbb));
+        assert_eq!(Rating::from_label("BBB-"), None);
         assert!(Rating::Bbb.investment_grade() && !Rating::Bb.investment_grade());
     }
 }

@@ -21,6 +21,19 @@ pub enum EventKind {
     LeaseExpiry,
     FundingRound,
     LabFailure,
+    Shock,
+    TenantStress,
+    SecurityIssued,
+    RatingDowngrade,
+    RatingUpgrade,
+    GuaranteeCalled,
+    SpvDefault,
+    CollateralEnded,
+    TrancheLoss,
+    MarginCall,
+    ForcedSale,
+    FireSaleMarkdown,
+    FundFailure,
 }
 
 impl EventKind {
@@ -38,6 +51,83 @@ impl EventKind {
             EventKind::LeaseExpiry => "lease_expiry",
             EventKind::FundingRound => "funding_round",
             EventKind::LabFailure => "lab_failure",
+            EventKind::Shock => "shock",
+            EventKind::TenantStress => "tenant_stress",
+            EventKind::SecurityIssued => "security_issued",
+            EventKind::RatingDowngrade => "rating_downgrade",
+            EventKind::RatingUpgrade => "rating_upgrade",
+            EventKind::GuaranteeCalled => "guarantee_called",
+            EventKind::SpvDefault => "spv_default",
+            EventKind::CollateralEnded => "collateral_ended",
+            EventKind::TrancheLoss => "tranche_loss",
+            EventKind::MarginCall => "margin_call",
+            EventKind::ForcedSale => "forced_sale",
+            EventKind::FireSaleMarkdown => "fire_sale_markdown",
+            EventKind::FundFailure => "fund_failure",
+        }
+    }
+
+    /// Every kind, in declaration order (for documentation).
+    pub const ALL: [EventKind; 25] = [
+        EventKind::GenerationRelease,
+        EventKind::GpuOrder,
+        EventKind::DatacenterCommissioned,
+        EventKind::DatacenterRelet,
+        EventKind::Impairment,
+        EventKind::Retirement,
+        EventKind::LeaseRentCut,
+        EventKind::LeaseBreak,
+        EventKind::LeaseDefault,
+        EventKind::LeaseExpiry,
+        EventKind::FundingRound,
+        EventKind::LabFailure,
+        EventKind::Shock,
+        EventKind::TenantStress,
+        EventKind::SecurityIssued,
+        EventKind::RatingDowngrade,
+        EventKind::RatingUpgrade,
+        EventKind::GuaranteeCalled,
+        EventKind::SpvDefault,
+        EventKind::CollateralEnded,
+        EventKind::TrancheLoss,
+        EventKind::MarginCall,
+        EventKind::ForcedSale,
+        EventKind::FireSaleMarkdown,
+        EventKind::FundFailure,
+    ];
+
+    /// What an event of this kind means, and who its agent and counterparty are.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            EventKind::GenerationRelease => "a GPU generation ships (agent 0)",
+            EventKind::GpuOrder => "a provider orders GPUs (counterparty: the chipmaker)",
+            EventKind::DatacenterCommissioned => "a building is commissioned (agent: building; counterparty: its owner)",
+            EventKind::DatacenterRelet => "a vacant building is let again (counterparty: the new tenant)",
+            EventKind::Impairment => "GPU book value written down (agent: owner)",
+            EventKind::Retirement => "GPU cohorts retired (agent: owner; counterparty: building)",
+            EventKind::LeaseRentCut => "a landlord grants a rent cut (agent: lease; counterparty: tenant)",
+            EventKind::LeaseBreak => "a tenant leaves at a break or option date (agent: lease; counterparty: tenant)",
+            EventKind::LeaseDefault => "a tenant stops paying (agent: lease; counterparty: tenant)",
+            EventKind::LeaseExpiry => "a lease ends at term with the building unused",
+            EventKind::FundingRound => "a lab closes a funding round",
+            EventKind::LabFailure => "a lab runs out of cash",
+            EventKind::Shock => "an imposed shock starts (agent: the firm hit)",
+            EventKind::TenantStress => "a tenant's stress at a lease reaches the threshold (agent: lease; counterparty: tenant)",
+            EventKind::SecurityIssued => "a bond or tranche is issued (agent: security; counterparty: issuer; amount: principal)",
+            EventKind::RatingDowngrade => "a security is downgraded (agent: security; counterparty: issuer)",
+            EventKind::RatingUpgrade => "a security is upgraded (agent: security; counterparty: issuer)",
+            EventKind::GuaranteeCalled => "a residual value guarantee pays out (agent: SPV; counterparty: tenant)",
+            EventKind::SpvDefault => "an SPV cannot pay its bonds and its building is sold (agent: SPV; counterparty: buyer)",
+            EventKind::CollateralEnded => {
+                "a pooled lease ended; its loan is repaid from the building's sale, any shortfall lost (agent: pool; counterparty: lease; amount: loss)"
+            }
+            EventKind::TrancheLoss => "a security's principal is written down (agent: security; counterparty: issuer)",
+            EventKind::MarginCall => "a hedge fund breaches its leverage cap and must sell (amount: sale value)",
+            EventKind::ForcedSale => "an institution sells under constraint (agent: seller; counterparty: asset)",
+            EventKind::FireSaleMarkdown => {
+                "forced sales push an asset's price down (agent: asset; amount: value lost by holders who did not sell)"
+            }
+            EventKind::FundFailure => "a fund's equity is gone; it is liquidated (amount: lenders' loss)",
         }
     }
 }
@@ -72,6 +162,12 @@ pub struct Totals {
     pub funding_rounds: u32,
     pub lab_failures: u32,
     pub generations_released: u32,
+    pub securities_issued: u32,
+    pub downgrades: u32,
+    pub margin_calls: u32,
+    pub forced_sales_usd: f64,
+    pub tranche_losses_usd: f64,
+    pub guarantees_called: u32,
 }
 
 impl EventLog {
@@ -108,6 +204,12 @@ impl EventLog {
             EventKind::FundingRound => totals.funding_rounds += 1,
             EventKind::LabFailure => totals.lab_failures += 1,
             EventKind::GenerationRelease => totals.generations_released += 1,
+            EventKind::SecurityIssued => totals.securities_issued += 1,
+            EventKind::RatingDowngrade => totals.downgrades += 1,
+            EventKind::MarginCall => totals.margin_calls += 1,
+            EventKind::ForcedSale => totals.forced_sales_usd += event.amount_usd.unwrap_or(0.0),
+            EventKind::TrancheLoss => totals.tranche_losses_usd += event.amount_usd.unwrap_or(0.0),
+            EventKind::GuaranteeCalled => totals.guarantees_called += 1,
             _ => {}
         }
         self.pending.push(event);

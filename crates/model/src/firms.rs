@@ -13,6 +13,8 @@ pub enum FirmKind {
     Cloud,
     Chipmaker,
     Sponsor,
+    /// A special-purpose vehicle that owns one building and issues bonds against its lease.
+    Spv,
 }
 
 impl FirmKind {
@@ -24,6 +26,7 @@ impl FirmKind {
             FirmKind::Cloud => "cloud",
             FirmKind::Chipmaker => "chipmaker",
             FirmKind::Sponsor => "sponsor",
+            FirmKind::Spv => "spv",
         }
     }
 }
@@ -51,6 +54,9 @@ pub struct MonthFlows {
     pub gpu_sales_usd: f64,
     /// Core, non-AI business revenue.
     pub core_revenue_usd: f64,
+    /// Distributions from SPV equity, coupons on retained securities, guarantee payments
+    /// received.
+    pub investment_income_usd: f64,
     /// Compute rent paid for GPU-hours.
     pub compute_cost_usd: f64,
     /// Electricity for running GPUs.
@@ -69,6 +75,10 @@ pub struct MonthFlows {
     pub capex_usd: f64,
     /// New equity raised (cash, not earnings).
     pub funding_usd: f64,
+    /// Cash put into SPV equity or retained securities (cash, not earnings).
+    pub investments_usd: f64,
+    /// Cash paid out to equity holders (SPVs' distributions; lowers book equity).
+    pub dividends_usd: f64,
 }
 
 impl MonthFlows {
@@ -79,7 +89,12 @@ impl MonthFlows {
 
     /// Revenue of every kind.
     pub fn revenue_usd(&self) -> f64 {
-        self.ai_product_revenue_usd + self.compute_rent_income_usd + self.lease_income_usd + self.gpu_sales_usd + self.core_revenue_usd
+        self.ai_product_revenue_usd
+            + self.compute_rent_income_usd
+            + self.lease_income_usd
+            + self.gpu_sales_usd
+            + self.core_revenue_usd
+            + self.investment_income_usd
     }
 
     /// Revenue less every cost (the month's earnings before tax).
@@ -161,7 +176,7 @@ impl Accounts {
         let flows = self.month;
         self.earnings.push(flows.earnings_usd());
         self.ai_revenue.push(flows.ai_revenue_usd());
-        self.book_equity_usd += flows.earnings_usd() + flows.funding_usd;
+        self.book_equity_usd += flows.earnings_usd() + flows.funding_usd - flows.dividends_usd;
         self.impairments_cumulative_usd += flows.impairment_usd;
         self.last_month = flows;
         self.month = MonthFlows::default();
@@ -216,6 +231,8 @@ pub struct AiSeller {
     pub training_growth_per_year: f64,
     /// Compute this seller wanted this month (H100-hours), and the share it got.
     pub compute_demand_h100_hours: f64,
+    /// Share of its demand and training it keeps (1 unless an imposed shock took some).
+    pub demand_retained: f64,
 }
 
 impl AiSeller {
@@ -226,6 +243,7 @@ impl AiSeller {
             training_gpu_hours_per_month,
             training_growth_per_year,
             compute_demand_h100_hours: 0.0,
+            demand_retained: 1.0,
         }
     }
 }
@@ -245,7 +263,7 @@ pub struct CoreBusiness {
     pub growth_per_year: f64,
 }
 
-/// Interest-bearing debt (clouds).
+/// Interest-bearing debt (clouds, sponsors, hyperscalers that build on balance sheet).
 #[derive(Component, Debug, Clone)]
 pub struct Borrower {
     pub interest_rate: f64,

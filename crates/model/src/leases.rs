@@ -45,22 +45,155 @@ impl LeaseStatus {
     }
 }
 
+/// How a lease came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaseStructure {
+    /// A sponsor's building let to a tenant: long term, a break option, no guarantee.
+    Wholesale,
+    /// A hyperscaler leasing back the building an SPV built for it: short initial term,
+    /// extension options, a capped residual value guarantee.
+    Leaseback,
+}
+
+impl LeaseStructure {
+    pub fn label(self) -> &'static str {
+        match self {
+            LeaseStructure::Wholesale => "wholesale",
+            LeaseStructure::Leaseback => "leaseback",
+        }
+    }
+}
+
 /// A lease of one building. Months are relative to the start month.
 #[derive(Component, Debug, Clone)]
 pub struct Lease {
     pub tenant: AgentId,
     pub landlord: AgentId,
     pub datacenter: AgentId,
+    pub structure: LeaseStructure,
     pub rent_usd_per_month: f64,
     /// Rent is due from this month (the building's completion).
     pub start_month: i32,
-    /// The first month the tenant may break.
+    /// The first month the tenant may break (a lease-back: give notice not to extend).
     pub break_month: i32,
+    /// End of the current term.
     pub end_month: i32,
+    /// Extensions the tenant may still take, each of `extension_months`, at the
+    /// escalated rent in force.
+    pub extension_options_left: u32,
+    pub extension_months: i32,
+    /// Residual value guarantee: what the tenant pays at most if it leaves before
+    /// `rvg_end_month` (0 = none).
+    pub rvg_cap_usd: f64,
+    pub rvg_end_month: i32,
     pub status: LeaseStatus,
     pub rent_cuts: u32,
     /// The tenant's stress at the last renegotiation window.
     pub stress: f64,
+    /// Whether stress is above `stress_event_threshold` (an event fires on crossing it).
+    pub stress_flagged: bool,
+    /// Modelled one-year probabilities that the tenant defaults, and that it leaves at
+    /// a break or option date, from the last renegotiation window.
+    pub default_probability_1y: f64,
+    pub exit_probability_1y: f64,
+    /// The pool whose collateral this lease is, if a sponsor securitised it.
+    pub pool: Option<AgentId>,
+}
+
+impl Lease {
+    /// A sponsor's wholesale lease on the configured term and break option, with the
+    /// one-year risks of an unstressed tenant until its first renegotiation window.
+    pub fn wholesale(
+        params: &Params,
+        tenant: AgentId,
+        landlord: AgentId,
+        datacenter: AgentId,
+        rent_usd_per_month: f64,
+        start_month: i32,
+    ) -> Self {
+        let d = &params.datacenters;
+        let mut lease = Self {
+            tenant,
+            landlord,
+            datacenter,
+            structure: LeaseStructure::Wholesale,
+            rent_usd_per_month,
+            start_month,
+            break_month: start_month + months(d.break_option_years),
+            end_month: start_month + months(d.lease_term_years),
+            extension_options_left: 0,
+            extension_months: 0,
+            rvg_cap_usd: 0.0,
+            rvg_end_month: start_month,
+            status: LeaseStatus::Active,
+            rent_cuts: 0,
+            stress: 0.0,
+            stress_flagged: false,
+            default_probability_1y: 0.0,
+            exit_probability_1y: 0.0,
+            pool: None,
+        };
+        lease.assess(&params.leases, &StressInputs::default(), start_month);
+        lease
+    }
+
+    /// A lease-back of an SPV's building: initial term, extension options, and a
+    /// residual value guarantee capped at a share of the building's cost.
+    pub fn leaseback(
+        params: &Params,
+        tenant: AgentId,
+        spv: AgentId,
+        datacenter: AgentId,
+        rent_usd_per_month: f64,
+        start_month: i32,
+        cost_usd: f64,
+    ) -> Self {
+        let f = &params.financing;
+        let end_month = start_month + months(f.spv_initial_term_years);
+        let mut lease = Self {
+            structure: LeaseStructure::Leaseback,
+            break_month: end_month - NOTICE_MONTHS,
+            end_month,
+            extension_options_left: f.spv_extension_options,
+            extension_months: months(f.spv_extension_years),
+            rvg_cap_usd: f.rvg_cap_share_of_cost * cost_usd,
+            rvg_end_month: start_month + months(f.rvg_years),
+            ..Self::wholesale(params, tenant, spv, datacenter, rent_usd_per_month, start_month)
+        };
+        lease.assess(&params.leases, &StressInputs::default(), start_month);
+        lease
+    }
+
+    /// Whether the tenant may leave at a renegotiation window in `month`: any time after
+    /// the break date for a wholesale lease; a lease-back only in the notice window
+    /// before an option date.
+    pub fn may_break(&self, month: i32) -> bool {
+        match self.structure {
+            LeaseStructure::Wholesale => month >= self.break_month,
+            LeaseStructure::Leaseback => month >= self.break_month && month < self.end_month,
+        }
+    }
+
+    /// Updates the one-year default and exit probabilities from the tenant's stress.
+    pub fn assess(&mut self, config: &LeaseConfig, inputs: &StressInputs, month: i32) {
+        let (_, brk, default) = outcome_probabilities(config, inputs, true);
+        let windows = (0..4).filter(|quarter| self.may_break(month + 3 * quarter)).count() as i32;
+        self.default_probability_1y = 1.0 - (1.0 - default).powi(4);
+        self.exit_probability_1y = 1.0 - (1.0 - brk).powi(windows);
+    }
+}
+
+/// Notice a lease-back tenant gives before an option date (one renegotiation window).
+const NOTICE_MONTHS: i32 = 3;
+
+fn months(years: f64) -> i32 {
+    (years * 12.0).round() as i32
+}
+
+/// Value of a building: market rent capitalised at the cap rate after operating costs.
+pub fn building_value_usd(params: &Params, market_rent_usd_per_mw_month: f64, capacity_mw: f64) -> f64 {
+    let f = &params.financing;
+    market_rent_usd_per_mw_month * capacity_mw * 12.0 * f.building_noi_margin / f.building_cap_rate
 }
 
 /// Market rent per MW-month: the configured rent, escalated since the start, lowered by
@@ -149,17 +282,22 @@ pub fn pay_lease_rent(
             continue;
         }
         if month >= lease.end_month {
-            // At term: renew at market rent if the tenant still uses the building.
+            // At term: take an extension option, or renew at market rent, if the tenant
+            // still uses the building.
             let in_use = fleet.datacenter_generations(lease.datacenter).any(|(_, gpus)| gpus > 0);
-            if in_use {
+            if in_use && lease.extension_options_left > 0 {
+                lease.extension_options_left -= 1;
+                lease.end_month += lease.extension_months;
+                lease.break_month = lease.end_month - NOTICE_MONTHS;
+            } else if in_use {
                 let capacity = datacenters
                     .get(directory.get(lease.datacenter))
                     .map(|(_, dc)| dc.capacity_mw)
                     .unwrap_or(0.0);
                 lease.rent_usd_per_month = market_rent_usd_per_mw_month(&params, years, vacancy) * capacity;
                 lease.start_month = month;
-                lease.break_month = month + (params.datacenters.break_option_years * 12.0).round() as i32;
-                lease.end_month = month + (params.datacenters.lease_term_years * 12.0).round() as i32;
+                lease.break_month = month + months(params.datacenters.break_option_years);
+                lease.end_month = month + months(params.datacenters.lease_term_years);
             } else {
                 lease.status = LeaseStatus::Expired;
                 if let Ok((_, mut dc)) = datacenters.get_mut(directory.get(lease.datacenter)) {
@@ -256,8 +394,25 @@ pub fn renegotiate_leases(
         }
         let stress = inputs.stress(config);
         lease.stress = stress;
+        lease.assess(config, &inputs, month);
+        if stress >= config.stress_event_threshold && !lease.stress_flagged {
+            events.record(
+                &clock,
+                EventKind::TenantStress,
+                id,
+                Some(lease.tenant),
+                Some(lease.rent_usd_per_month),
+                format!(
+                    "tenant stress {stress:.2}: revenue {:.0}% short of plan, {:.0}% idle, shares {:.0}% off peak",
+                    inputs.revenue_shortfall * 100.0,
+                    inputs.idle_capacity * 100.0,
+                    inputs.share_drawdown * 100.0
+                ),
+            );
+        }
+        lease.stress_flagged = stress >= config.stress_event_threshold;
         let u = uniform(seed.0, Purpose::Leases, clock.tick, id.0, 0);
-        let outcome = draw_outcome(config, &inputs, month >= lease.break_month, u);
+        let outcome = draw_outcome(config, &inputs, lease.may_break(month), u);
         let (kind, detail) = match outcome {
             Outcome::Keep => continue,
             // The landlord would rather keep the rent it can get from the market.

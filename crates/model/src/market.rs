@@ -4,12 +4,14 @@
 //! stock) per retail investor, plus idiosyncratic noise. Fundamentalists' demand for a
 //! stock is proportional to its own mispricing against a fundamental value built from
 //! the firm's trailing earnings and book equity. The AI index is the cap-weighted level
-//! of all listed AI firms.
+//! of all listed AI firms. Institutions' forced sales of a stock (`fire_sales`) lower its
+//! log price by `equity_price_impact` × the dollars sold over its market cap.
 
 use bevy_ecs::prelude::*;
 
 use crate::agents::AgentId;
 use crate::calendar::Clock;
+use crate::fire_sales::ForcedEquitySales;
 use crate::firms::{Accounts, Listed};
 use crate::params::{Params, Seed};
 use crate::rng::{Purpose, normal};
@@ -81,6 +83,7 @@ pub fn form_prices(
     seed: Res<Seed>,
     clock: Res<Clock>,
     flow: Res<RetailFlow>,
+    forced: Res<ForcedEquitySales>,
     mut firms: Query<(&AgentId, &mut Listed)>,
     mut index: ResMut<AiIndex>,
 ) {
@@ -95,7 +98,12 @@ pub fn form_prices(
         let fundamentalist_lots = flow.fundamentalists as f64 * retail.fundamentalist_lots_per_mispricing * mispricing;
         let excess_demand = (flow.chartist_net_lots as f64 + fundamentalist_lots) / population;
         let noise = m.noise_volatility_daily * normal(seed.0, Purpose::PriceNoise, clock.tick, id.0, 0);
-        let log_return = m.price_impact * excess_demand + noise - m.noise_volatility_daily.powi(2) / 2.0;
+        // Institutions' forced sales push the price down through market depth.
+        let fire_sale = match forced.usd.get(id) {
+            Some(&sold) if listed.market_cap_usd() > 0.0 => params.fire_sales.equity_price_impact * sold / listed.market_cap_usd(),
+            _ => 0.0,
+        };
+        let log_return = m.price_impact * excess_demand + noise - m.noise_volatility_daily.powi(2) / 2.0 - fire_sale;
         let weight = if total_cap > 0.0 {
             listed.market_cap_usd() / total_cap
         } else {

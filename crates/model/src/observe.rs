@@ -2,6 +2,7 @@
 //! struct per output table, at each table's cadence. The model does no I/O: whoever
 //! drives the simulation drains [`Observations`] and writes the rows out.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
@@ -9,16 +10,19 @@ use bevy_ecs::prelude::*;
 use crate::agents::AgentId;
 use crate::calendar::{Clock, civil_from_days, days_from_civil};
 use crate::compute_market::ComputeMarket;
+use crate::credit::Rating;
 use crate::datacenters::DataCenter;
 use crate::demand::Demand;
 use crate::events::{Event, EventLog};
 use crate::firms::{Accounts, AiSeller, Firm, Listed};
 use crate::fleet::FleetIndex;
+use crate::institutions::{AssetClass, Institution, Marks};
 use crate::leases::Lease;
 use crate::market::AiIndex;
 use crate::narrative::Narrative;
 use crate::obsolescence::{Generations, GpuCohort};
-use crate::params::Params;
+use crate::params::{Directory, Params};
+use crate::securities::Security;
 use crate::sentiment::{RetailFlow, RetailInvestor};
 
 /// One listed firm (or the AI index, agent 0) on one tick.
@@ -167,6 +171,80 @@ pub struct LeaseRow {
     pub end_date: i32,
     pub rent_cuts: u32,
     pub stress: f64,
+    pub structure: &'static str,
+    pub extension_options_left: u32,
+    pub rvg_cap_usd: f64,
+    pub rvg_end_date: i32,
+    pub default_probability_1y: f64,
+    pub exit_probability_1y: f64,
+    pub pool_id: Option<u64>,
+}
+
+/// One security (bond or tranche) on one tick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityRow {
+    pub tick: u32,
+    pub date: i32,
+    pub agent_id: u64,
+    pub kind: &'static str,
+    pub issuer_id: u64,
+    pub sponsor_id: u64,
+    pub status: &'static str,
+    pub rating: &'static str,
+    pub agency_default_probability: f64,
+    pub model_default_probability: f64,
+    pub expected_loss: f64,
+    pub original_principal_usd: f64,
+    pub principal_usd: f64,
+    pub coupon: f64,
+    pub attachment: f64,
+    pub detachment: f64,
+    pub price: f64,
+    pub fair_price: f64,
+    pub market_value_usd: f64,
+    pub realised_loss_usd: f64,
+    pub interest_shortfall_usd: f64,
+    pub retained_share: f64,
+    pub institutional_share: f64,
+    pub holders: u32,
+    pub largest_holder_share: f64,
+}
+
+/// One institutional investor on one tick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvestorRow {
+    pub tick: u32,
+    pub date: i32,
+    pub agent_id: u64,
+    pub kind: &'static str,
+    pub name: Arc<str>,
+    pub nav_usd: f64,
+    pub gross_assets_usd: f64,
+    pub cash_usd: f64,
+    pub borrowing_usd: f64,
+    pub leverage: Option<f64>,
+    pub equities_usd: f64,
+    pub investment_grade_usd: f64,
+    pub high_yield_usd: f64,
+    pub margin_state: &'static str,
+    pub forced_sales_usd: f64,
+    pub flow_usd: f64,
+    pub pending_sales: u32,
+    pub coupons_received_usd: f64,
+}
+
+/// One institution's holding of one asset on one tick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoldingRow {
+    pub tick: u32,
+    pub date: i32,
+    pub agent_id: u64,
+    pub kind: &'static str,
+    pub asset_id: u64,
+    pub asset_kind: &'static str,
+    pub rating: &'static str,
+    pub units: f64,
+    pub market_value_usd: f64,
 }
 
 /// Rows recorded since the driver last drained them.
@@ -180,6 +258,9 @@ pub struct Observations {
     pub datacenters: Vec<DatacenterRow>,
     pub gpus: Vec<GpuRow>,
     pub leases: Vec<LeaseRow>,
+    pub securities: Vec<SecurityRow>,
+    pub investors: Vec<InvestorRow>,
+    pub holdings: Vec<HoldingRow>,
     pub events: Vec<Event>,
 }
 
@@ -424,7 +505,122 @@ pub fn record_infrastructure(
                 end_date: month_date(start, lease.end_month),
                 rent_cuts: lease.rent_cuts,
                 stress: lease.stress,
+                structure: lease.structure.label(),
+                extension_options_left: lease.extension_options_left,
+                rvg_cap_usd: lease.rvg_cap_usd,
+                rvg_end_date: month_date(start, lease.rvg_end_month),
+                default_probability_1y: lease.default_probability_1y,
+                exit_probability_1y: lease.exit_probability_1y,
+                pool_id: lease.pool.map(|p| p.0),
             });
+        }
+    }
+}
+
+/// Records the securities, investors and holdings tables.
+pub fn record_credit(
+    params: Res<Params>,
+    clock: Res<Clock>,
+    directory: Res<Directory>,
+    listed: Query<(&AgentId, &Listed)>,
+    securities: Query<(&AgentId, &Security)>,
+    institutions: Query<(&AgentId, &Institution)>,
+    mut out: ResMut<Observations>,
+) {
+    let record = &params.record;
+    let (tick, date) = (clock.tick, clock.date);
+    let securities_due = due(&clock, record.securities_every_ticks);
+    let investors_due = due(&clock, record.investors_every_ticks);
+    let holdings_due = due(&clock, record.holdings_every_ticks);
+    if !(securities_due || investors_due || holdings_due) {
+        return;
+    }
+    let marks = Marks::new(listed.iter(), securities.iter());
+    if securities_due {
+        // (institutions holding it, their total share, the largest share)
+        let mut held: BTreeMap<AgentId, (u32, f64, f64)> = BTreeMap::new();
+        for (_, investor) in institutions.iter().sort::<&AgentId>() {
+            for holding in &investor.holdings {
+                let entry = held.entry(holding.asset).or_insert((0, 0.0, 0.0));
+                entry.0 += 1;
+                entry.1 += holding.units;
+                entry.2 = entry.2.max(holding.units);
+            }
+        }
+        for (id, security) in securities.iter().sort::<&AgentId>() {
+            let (holders, institutional, largest) = held.get(id).copied().unwrap_or((0, 0.0, 0.0));
+            out.securities.push(SecurityRow {
+                tick,
+                date,
+                agent_id: id.0,
+                kind: security.class.label(),
+                issuer_id: security.issuer.0,
+                sponsor_id: security.sponsor.0,
+                status: security.status(),
+                rating: security.rating.map_or("NR", Rating::label),
+                agency_default_probability: security.agency_default_probability,
+                model_default_probability: security.model_default_probability,
+                expected_loss: security.expected_loss,
+                original_principal_usd: security.original_principal_usd,
+                principal_usd: security.tranche.principal_usd,
+                coupon: security.tranche.coupon,
+                attachment: security.attachment,
+                detachment: security.detachment,
+                price: security.price(),
+                fair_price: security.fair_price,
+                market_value_usd: security.market_value_usd(),
+                realised_loss_usd: security.realised_loss_usd,
+                interest_shortfall_usd: security.interest_shortfall_usd,
+                retained_share: security.retained_share,
+                institutional_share: institutional,
+                holders: holders + u32::from(security.retained_share > 0.0),
+                largest_holder_share: largest.max(security.retained_share),
+            });
+        }
+    }
+    if investors_due {
+        for (id, investor) in institutions.iter().sort::<&AgentId>() {
+            let by_class = investor.value_by_class(&marks);
+            let class = |c: AssetClass| by_class.get(&c).copied().unwrap_or(0.0);
+            let leverage = investor.leverage(&marks);
+            out.investors.push(InvestorRow {
+                tick,
+                date,
+                agent_id: id.0,
+                kind: investor.kind.label(),
+                name: investor.name.clone(),
+                nav_usd: investor.nav_usd(&marks),
+                gross_assets_usd: investor.gross_assets_usd(&marks),
+                cash_usd: investor.cash_usd,
+                borrowing_usd: investor.borrowing_usd,
+                leverage: leverage.is_finite().then_some(leverage),
+                equities_usd: class(AssetClass::Equity),
+                investment_grade_usd: class(AssetClass::InvestmentGrade),
+                high_yield_usd: class(AssetClass::HighYield),
+                margin_state: investor.margin_state.label(),
+                forced_sales_usd: investor.forced_sales_today_usd,
+                flow_usd: investor.flow_today_usd,
+                pending_sales: investor.pending_sales.len() as u32,
+                coupons_received_usd: investor.coupons_received_usd,
+            });
+        }
+    }
+    if holdings_due {
+        for (id, investor) in institutions.iter().sort::<&AgentId>() {
+            for holding in &investor.holdings {
+                let security = securities.get(directory.get(holding.asset)).ok().map(|(_, s)| s);
+                out.holdings.push(HoldingRow {
+                    tick,
+                    date,
+                    agent_id: id.0,
+                    kind: investor.kind.label(),
+                    asset_id: holding.asset.0,
+                    asset_kind: security.map_or("equity", |s| s.class.label()),
+                    rating: security.map_or("-", |s| s.rating.map_or("NR", Rating::label)),
+                    units: holding.units,
+                    market_value_usd: marks.value_usd(holding.asset, holding.units),
+                });
+            }
         }
     }
 }

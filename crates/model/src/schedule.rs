@@ -9,16 +9,24 @@ use crate::accounting::close_months;
 use crate::calendar::{month_start, quarter_start};
 use crate::capex::order_gpus;
 use crate::compute_market::clear_compute_market;
+use crate::construction::build_datacenters;
 use crate::demand::advance_demand;
+use crate::fire_sales::trade_institutions;
 use crate::fleet::rebuild_fleet_index;
 use crate::funding::raise_or_fail;
+use crate::institutions::{collect_payments, place_new_issues};
 use crate::leases::{pay_lease_rent, renegotiate_leases};
 use crate::market::{form_prices, update_fundamentals};
 use crate::narrative::{observe_revenue_growth, update_narrative};
-use crate::observe::{record_firms, record_infrastructure, record_markets, record_retail};
+use crate::observe::{record_credit, record_firms, record_infrastructure, record_markets, record_retail};
 use crate::obsolescence::{release_generations, revalue_cohorts};
+use crate::ratings::{assess_securities, review_ratings};
 use crate::revenue::settle_revenue;
+use crate::securities::clear_cashflows;
+use crate::securitisation::{securitise_leases, service_pools};
 use crate::sentiment::retail_sentiment;
+use crate::shock::apply_shock;
+use crate::spv::service_spvs;
 
 /// The phases of a tick, in the order they run.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,8 +41,13 @@ pub enum Phase {
     Capex,
     /// Rent and renegotiation (monthly; renegotiation quarterly).
     Leases,
+    /// New issues sold, construction draws, SPVs' and pools' cash flows, securitisation
+    /// (quarterly), credit assessment, ratings and payments to holders (monthly).
+    Credit,
     /// Retail investors switch and trade (daily).
     Sentiment,
+    /// Institutions' constrained sales, margin calls and the fire-sale cascade (daily).
+    Institutions,
     /// Prices form (daily).
     Market,
     /// Books close (monthly).
@@ -57,7 +70,9 @@ pub fn build_schedule() -> Schedule {
             Phase::Obsolescence,
             Phase::Capex,
             Phase::Leases,
+            Phase::Credit,
             Phase::Sentiment,
+            Phase::Institutions,
             Phase::Market,
             Phase::Accounting,
             Phase::Record,
@@ -71,6 +86,7 @@ pub fn build_schedule() -> Schedule {
     );
     schedule.add_systems(
         (
+            apply_shock,
             advance_demand,
             release_generations,
             rebuild_fleet_index,
@@ -90,7 +106,26 @@ pub fn build_schedule() -> Schedule {
             .run_if(month_start)
             .in_set(Phase::Leases),
     );
+    schedule.add_systems(
+        (
+            clear_cashflows,
+            // New SPV bonds (from Capex) and last quarter's pools are sold first, so
+            // SPVs have their bond proceeds before the month's draws.
+            place_new_issues,
+            build_datacenters,
+            service_spvs,
+            service_pools,
+            securitise_leases.run_if(quarter_start),
+            assess_securities,
+            review_ratings,
+            collect_payments,
+        )
+            .chain()
+            .run_if(month_start)
+            .in_set(Phase::Credit),
+    );
     schedule.add_systems(retail_sentiment.in_set(Phase::Sentiment));
+    schedule.add_systems(trade_institutions.in_set(Phase::Institutions));
     schedule.add_systems(form_prices.in_set(Phase::Market));
     schedule.add_systems(
         (close_months, update_fundamentals, rebuild_fleet_index)
@@ -99,7 +134,7 @@ pub fn build_schedule() -> Schedule {
             .in_set(Phase::Accounting),
     );
     schedule.add_systems(
-        (record_markets, record_firms, record_retail, record_infrastructure)
+        (record_markets, record_firms, record_retail, record_infrastructure, record_credit)
             .chain()
             .in_set(Phase::Record),
     );

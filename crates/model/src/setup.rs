@@ -1,5 +1,5 @@
 //! Building the world from a [`Config`]: firms, their starting GPU fleets in leased
-//! data centres, and the retail population. Agents are spawned in a fixed order, so the
+//! data centres, the institutional investors and the retail population. Agents are spawned in a fixed order, so the
 //! same config always gives the same `AgentId`s.
 
 use std::sync::Arc;
@@ -13,15 +13,18 @@ use crate::compute_market::ComputeMarket;
 use crate::datacenters::DataCenter;
 use crate::demand::Demand;
 use crate::events::EventLog;
+use crate::fire_sales::ForcedEquitySales;
 use crate::firms::{Accounts, AiSeller, Borrower, Chipmaker, CoreBusiness, Firm, FirmKind, Lab, Listed, Provider, Sponsor};
 use crate::fleet::FleetIndex;
-use crate::leases::{Lease, LeaseStatus};
+use crate::institutions::initial_institutions;
+use crate::leases::Lease;
 use crate::market::AiIndex;
 use crate::narrative::Narrative;
 use crate::observe::Observations;
 use crate::obsolescence::{Generations, GpuCohort};
 use crate::params::{Directory, Params, Seed};
 use crate::rng::{Purpose, uniform};
+use crate::securities::SecurityCashflows;
 use crate::sentiment::{RetailFlow, RetailInvestor, Strategy};
 
 /// Agents other systems need to find directly.
@@ -59,6 +62,7 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
         let (y, m, d) = bubblesim_config::parse_date(&config.run.start_date).expect("start_date is validated");
         crate::calendar::days_from_civil(y, m, d)
     };
+    let params = Params(config.clone());
     let mut spawner = Spawner {
         ids: IdAllocator::default(),
         directory: Directory::default(),
@@ -102,6 +106,10 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
                 Provider {
                     plan_base_ai_revenue_usd_per_month: 0.0,
                     capacity_share: h.installed_h100_equivalents / installed_total,
+                },
+                // Debt it takes on when it builds on its own balance sheet.
+                Borrower {
+                    interest_rate: config.financing.risk_free_rate + config.financing.own_debt_spread,
                 },
             ),
         );
@@ -161,13 +169,25 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
         spawn_initial_fleet(
             world,
             &mut spawner,
-            config,
+            &params,
             &generations,
             provider,
             h100_equivalents,
             &sponsors,
             &mut buildings,
         );
+    }
+
+    let listed: Vec<(AgentId, f64, f64)> = {
+        let mut query = world.query::<(&AgentId, &Listed)>();
+        query
+            .iter(world)
+            .sort::<&AgentId>()
+            .map(|(&id, l)| (id, l.price_usd, l.market_cap_usd()))
+            .collect()
+    };
+    for institution in initial_institutions(config, &listed) {
+        spawner.spawn(world, institution);
     }
 
     let flow = spawn_retail(world, &mut spawner, config, seed);
@@ -184,7 +204,7 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
         ..AiIndex::default()
     });
     world.insert_resource(flow);
-    world.insert_resource(Params(config.clone()));
+    world.insert_resource(params);
     world.insert_resource(Seed(seed));
     world.insert_resource(Clock::new(start, config.run.years));
     world.insert_resource(Demand::from_config(&config.demand));
@@ -193,6 +213,8 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
     world.insert_resource(ComputeMarket::default());
     world.insert_resource(FleetIndex::default());
     world.insert_resource(EventLog::default());
+    world.insert_resource(SecurityCashflows::default());
+    world.insert_resource(ForcedEquitySales::default());
     world.insert_resource(Observations::default());
     world.insert_resource(KeyAgents { chipmaker, sponsors });
     world.insert_resource(spawner.ids);
@@ -205,15 +227,15 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
 fn spawn_initial_fleet(
     world: &mut World,
     spawner: &mut Spawner,
-    config: &Config,
+    params: &Params,
     generations: &Generations,
     provider: AgentId,
     h100_equivalents: f64,
     sponsors: &[AgentId],
     buildings: &mut usize,
 ) {
-    let gpus_cfg = &config.gpus;
-    let dc_cfg = &config.datacenters;
+    let gpus_cfg = &params.gpus;
+    let dc_cfg = &params.datacenters;
     let capacity_watts = (dc_cfg.capacity_mw * 1e6).round() as u64;
     let cohort_size = u64::from(gpus_cfg.cohort_size);
     // Oldest first, so buildings fill in the order they were leased.
@@ -242,21 +264,7 @@ fn spawn_initial_fleet(
                 *buildings += 1;
                 let building = spawner.ids.allocate();
                 let rent = dc_cfg.rent_usd_per_mw_month * dc_cfg.capacity_mw;
-                let lease = spawner.spawn(
-                    world,
-                    Lease {
-                        tenant: provider,
-                        landlord: sponsor,
-                        datacenter: building,
-                        rent_usd_per_month: rent,
-                        start_month: install_month,
-                        break_month: install_month + (dc_cfg.break_option_years * 12.0).round() as i32,
-                        end_month: install_month + (dc_cfg.lease_term_years * 12.0).round() as i32,
-                        status: LeaseStatus::Active,
-                        rent_cuts: 0,
-                        stress: 0.0,
-                    },
-                );
+                let lease = spawner.spawn(world, Lease::wholesale(params, provider, sponsor, building, rent, install_month));
                 let entity = world
                     .spawn((
                         building,

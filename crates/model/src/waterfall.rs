@@ -69,6 +69,22 @@ pub fn run_month(tranches: &mut [Tranche], cash_usd: f64, loss_usd: f64, pool_ba
     }
 }
 
+/// Pays `cash_usd` of principal (recoveries) to the tranches senior first; returns what
+/// each received and what was left over (all tranches repaid).
+pub fn pay_principal_sequential(tranches: &mut [Tranche], cash_usd: f64) -> (Vec<f64>, f64) {
+    let mut cash = cash_usd.max(0.0);
+    let paid = tranches
+        .iter_mut()
+        .map(|tranche| {
+            let paid = cash.min(tranche.principal_usd);
+            tranche.principal_usd -= paid;
+            cash -= paid;
+            paid
+        })
+        .collect();
+    (paid, cash)
+}
+
 #[cfg(test)]
 mod tests {
     use rand::{Rng, SeedableRng};
@@ -117,6 +133,26 @@ mod tests {
                 if result.payments[k].interest_shortfall_usd > 1e-6 {
                     assert!(result.payments[k + 1..].iter().all(|p| p.interest_paid_usd == 0.0));
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn recoveries_repay_senior_first_and_conserve_cash() {
+        let mut rng = ChaCha8Rng::seed_from_u64(13);
+        for _ in 0..2_000 {
+            let mut tranches = structure(&mut rng);
+            let before = tranches.clone();
+            let total: f64 = before.iter().map(|t| t.principal_usd).sum();
+            let cash = rng.random_range(0.0..1.2) * total;
+            let (paid, left) = pay_principal_sequential(&mut tranches, cash);
+            assert!((paid.iter().sum::<f64>() + left - cash).abs() <= 1e-6 * cash.max(1.0));
+            for k in 0..tranches.len() {
+                // A junior tranche is repaid only once every senior one is.
+                if paid[k] > 0.0 {
+                    assert!(tranches[..k].iter().all(|t| t.principal_usd == 0.0));
+                }
+                assert!((before[k].principal_usd - tranches[k].principal_usd - paid[k]).abs() < 1e-6);
             }
         }
     }

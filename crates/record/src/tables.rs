@@ -155,7 +155,7 @@ pub fn firms() -> TableSpec {
     table(
         "firms",
         "a firm on one trading day (flows are those of the last closed month)",
-        entity("lab, hyperscaler, cloud, chipmaker or sponsor"),
+        entity("lab, hyperscaler, cloud, chipmaker, sponsor or spv"),
         vec![
             col("name", Dict, "label", "firm name"),
             col("active", Bool, "flag", "false once a lab has failed"),
@@ -290,6 +290,153 @@ pub fn leases() -> TableSpec {
             col("end_date", Date32, "date", "end of term"),
             col("rent_cuts", U32, "count", "rent cuts granted so far"),
             col("stress", F64, "score", "tenant stress at the last renegotiation window"),
+            col(
+                "structure",
+                Dict,
+                "label",
+                "wholesale (a sponsor's building) or leaseback (an SPV's building let back to the hyperscaler it was built for)",
+            ),
+            col(
+                "extension_options_left",
+                U32,
+                "count",
+                "extension options the tenant may still take",
+            ),
+            col(
+                "rvg_cap_usd",
+                F64,
+                "USD",
+                "residual value guarantee: most the tenant pays if it leaves before rvg_end_date (0 = none)",
+            ),
+            col("rvg_end_date", Date32, "date", "end of the guarantee period"),
+            col(
+                "default_probability_1y",
+                F64,
+                "probability",
+                "modelled one-year probability the tenant defaults (from its stress)",
+            ),
+            col(
+                "exit_probability_1y",
+                F64,
+                "probability",
+                "modelled one-year probability the tenant leaves at a break or option date",
+            ),
+            nullable("pool_id", U64, "id", "the pool this lease is collateral of, if securitised"),
+        ],
+    )
+}
+
+pub fn securities() -> TableSpec {
+    table(
+        "securities",
+        "a lease-backed bond or tranche on one recorded trading day",
+        entity("lease_bond (an SPV's bond), senior, mezzanine or equity (tranches of a sponsor's pool)"),
+        vec![
+            col("issuer_id", U64, "id", "the SPV or pool whose cash flows pay it"),
+            col("sponsor_id", U64, "id", "the sponsor that arranged it and keeps what was not sold"),
+            col(
+                "status",
+                Dict,
+                "label",
+                "performing, impaired (some principal written off), written_off or repaid",
+            ),
+            col(
+                "rating",
+                Dict,
+                "label",
+                "agency rating: AAA, AA, A, BBB, BB, B, CCC/C; NR = unrated (the retained equity tranche)",
+            ),
+            col(
+                "agency_default_probability",
+                F64,
+                "probability",
+                "the agency's one-year default estimate behind the rating (lags and shades the model's)",
+            ),
+            col(
+                "model_default_probability",
+                F64,
+                "probability",
+                "modelled one-year probability that holders lose money (Vasicek for pools)",
+            ),
+            col("expected_loss", F64, "share", "modelled one-year expected loss, share of principal"),
+            col("original_principal_usd", F64, "USD", "principal at issue"),
+            col("principal_usd", F64, "USD", "principal outstanding"),
+            col("coupon", F64, "per year", "coupon rate on outstanding principal"),
+            col("attachment", F64, "share", "attachment point at issue (share of the pool's loans)"),
+            col("detachment", F64, "share", "detachment point at issue"),
+            col("price", F64, "per 100 of principal", "market price, after fire-sale discounts"),
+            col("fair_price", F64, "per 100 of principal", "model price before fire-sale discounts"),
+            col("market_value_usd", F64, "USD", "principal × price / 100"),
+            col("realised_loss_usd", F64, "USD", "principal written off so far"),
+            col("interest_shortfall_usd", F64, "USD", "interest due but unpaid so far"),
+            col("retained_share", F64, "share", "share of the tranche the sponsor holds"),
+            col(
+                "institutional_share",
+                F64,
+                "share",
+                "share held by institutions (the rest: the wider market)",
+            ),
+            col(
+                "holders",
+                U32,
+                "count",
+                "institutions holding it, plus the sponsor if it keeps some",
+            ),
+            col("largest_holder_share", F64, "share", "the largest single holder's share"),
+        ],
+    )
+}
+
+pub fn investors() -> TableSpec {
+    table(
+        "investors",
+        "an institutional investor on one recorded trading day, marked to market",
+        entity("pension, insurer, mutual_fund or hedge_fund"),
+        vec![
+            col("name", Dict, "label", "investor name"),
+            col("nav_usd", F64, "USD", "net asset value: gross assets − borrowing"),
+            col("gross_assets_usd", F64, "USD", "cash + holdings at market"),
+            col("cash_usd", F64, "USD", "cash"),
+            col("borrowing_usd", F64, "USD", "debt to prime brokers (hedge funds)"),
+            nullable("leverage", F64, "ratio", "gross assets / NAV (null once NAV is gone)"),
+            col("equities_usd", F64, "USD", "listed AI shares at market"),
+            col("investment_grade_usd", F64, "USD", "securities rated BBB or better, at market"),
+            col("high_yield_usd", F64, "USD", "securities rated below BBB or unrated, at market"),
+            col("margin_state", Dict, "label", "normal, margin_call (met one today) or failed"),
+            col("forced_sales_usd", F64, "USD", "forced sales today"),
+            col(
+                "flow_usd",
+                F64,
+                "USD",
+                "investors' net flow today (mutual funds; negative = redemptions)",
+            ),
+            col(
+                "pending_sales",
+                U32,
+                "count",
+                "holdings it must still sell within its window (insurers)",
+            ),
+            col("coupons_received_usd", F64, "USD", "coupons received since the start"),
+        ],
+    )
+}
+
+pub fn holdings() -> TableSpec {
+    table(
+        "holdings",
+        "one institution's holding of one asset on one recorded trading day",
+        entity("the holder's kind: pension, insurer, mutual_fund or hedge_fund"),
+        vec![
+            col("asset_id", U64, "id", "the listed firm (shares) or the security"),
+            col(
+                "asset_kind",
+                Dict,
+                "label",
+                "equity, lease_bond, senior, mezzanine or equity tranche (`equity` = shares)",
+            ),
+            col("rating", Dict, "label", "the security's rating; `-` for shares"),
+            col("units", F64, "shares, or share of the tranche", "amount held"),
+            col("market_value_usd", F64, "USD", "at today's price"),
         ],
     )
 }
@@ -298,9 +445,7 @@ pub fn events() -> TableSpec {
     table(
         "events",
         "one event",
-        entity(
-            "what happened: generation_release, gpu_order, datacenter_commissioned, datacenter_relet, impairment, retirement, lease_rent_cut, lease_break, lease_default, lease_expiry, funding_round, lab_failure",
-        ),
+        entity("what happened; every kind, with who its agent and counterparty are, is listed under “Event kinds” below"),
         vec![
             nullable("counterparty_id", U64, "id", "the other party, if any"),
             nullable("amount_usd", F64, "USD", "the amount involved, if any"),
@@ -320,6 +465,9 @@ pub fn all() -> Vec<TableSpec> {
         datacenters(),
         gpus(),
         leases(),
+        securities(),
+        investors(),
+        holdings(),
         events(),
     ]
 }

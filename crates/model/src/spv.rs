@@ -1,0 +1,409 @@
+//! Special-purpose vehicles: the off-balance-sheet route (DESIGN §1, link 5). A sponsor
+//! and a hyperscaler put equity into an SPV (80/20 at baseline, as in Meta/Blue Owl
+//! Hyperion); the SPV sells a bond for most of the building's cost, pays for
+//! construction in monthly draws, and leases the finished building back to the
+//! hyperscaler: a short initial term, extension options and a capped residual value
+//! guarantee. The equity covers the cost the bonds do not, the coupons due before the
+//! building earns rent, and a debt-service reserve. Each month the SPV collects rent, pays the bond's coupon and (once the
+//! building is finished) its amortisation, keeps a debt-service reserve and distributes
+//! the rest to its equity holders. When the tenant leaves within the guarantee period
+//! the guarantee is called: the tenant pays the shortfall of the building's sale value
+//! against the bonds, up to the cap. When the SPV's cash cannot pay the bond, the SPV
+//! defaults: the sponsor buys the building at its liquidation value, the bond gets that
+//! and the SPV's cash, the rest is written off, and the equity holders lose their stake.
+
+use bevy_ecs::prelude::*;
+
+use crate::agents::{AgentId, IdAllocator};
+use crate::calendar::Clock;
+use crate::capex::{spawn_agent, spawn_with_id};
+use crate::construction::Construction;
+use crate::credit::Rating;
+use crate::datacenters::{DataCenter, vacancy_share};
+use crate::events::{EventKind, EventLog};
+use crate::firms::{Accounts, Firm, FirmKind};
+use crate::leases::{Lease, LeaseStatus, building_value_usd, market_rent_usd_per_mw_month};
+use crate::params::{Directory, Params};
+use crate::securities::{Security, SecurityCashflows, SecurityClass, TranchePaid, assess_spv_bond, fair_price, par_coupon};
+use crate::waterfall::Tranche;
+
+/// An SPV: one building, one lease-back, one bond.
+#[derive(Component, Debug, Clone)]
+pub struct Spv {
+    pub sponsor: AgentId,
+    pub tenant: AgentId,
+    pub datacenter: AgentId,
+    /// The original lease-back, whose guarantee protects the bond.
+    pub leaseback: AgentId,
+    pub bond: AgentId,
+    pub cost_usd: f64,
+    pub sponsor_equity_usd: f64,
+    pub tenant_equity_usd: f64,
+    pub completion_month: i32,
+    /// Months of debt service kept as a reserve before distributing cash.
+    pub reserve_months: f64,
+    pub guarantee_settled: bool,
+    pub defaulted: bool,
+}
+
+impl Spv {
+    /// Coupon plus scheduled amortisation due in `month`.
+    pub fn debt_service_usd(&self, bond: &Security, params: &Params, month: i32) -> (f64, f64) {
+        let interest = bond.tranche.principal_usd * bond.tranche.coupon / 12.0;
+        let amortisation = if month >= self.completion_month {
+            (bond.original_principal_usd / (params.financing.bond_amortisation_years * 12.0)).min(bond.tranche.principal_usd)
+        } else {
+            0.0
+        };
+        (interest, amortisation)
+    }
+}
+
+/// What a new SPV building needs to know.
+pub struct SpvDeal {
+    pub sponsor: AgentId,
+    pub tenant: AgentId,
+    pub capacity_mw: f64,
+    pub rent_usd_per_month: f64,
+    pub market_rent_usd_per_mw_month: f64,
+    pub completion_month: i32,
+}
+
+/// Sets up an SPV: equity from sponsor and tenant, the building, its lease-back and an
+/// unplaced bond. Returns (building, SPV).
+pub fn create_spv(
+    commands: &mut Commands,
+    ids: &mut IdAllocator,
+    directory: &mut Directory,
+    params: &Params,
+    clock: &Clock,
+    accounts: &mut Query<&mut Accounts>,
+    deal: &SpvDeal,
+) -> (AgentId, AgentId) {
+    let f = &params.financing;
+    let cost = params.datacenters.build_cost_usd_per_mw * deal.capacity_mw;
+    let principal = f.spv_bond_share_of_cost * cost;
+    let spv_id = ids.allocate();
+    let dc_id = ids.allocate();
+    let lease = Lease::leaseback(
+        params,
+        deal.tenant,
+        spv_id,
+        dc_id,
+        deal.rent_usd_per_month,
+        deal.completion_month,
+        cost,
+    );
+    let sale_value = building_value_usd(params, deal.market_rent_usd_per_mw_month, deal.capacity_mw) * (1.0 - f.liquidation_haircut);
+    let guarantee = lease.rvg_cap_usd;
+    // Risk at issue, assuming the equity's reserve is in place.
+    let (pd, el) = assess_spv_bond(params, principal, sale_value, 0.0, guarantee, Some(&lease), 0.0);
+    let coupon = par_coupon(params, el);
+    let interest_per_month = principal * coupon / 12.0;
+    let debt_service = interest_per_month + principal / (f.bond_amortisation_years * 12.0);
+    // Equity pays what the bonds do not: the rest of the cost, the coupons until the
+    // building earns rent, and the debt-service reserve.
+    let construction_interest = interest_per_month * f64::from(params.capex.build_months + 1);
+    let equity = (cost - principal).max(0.0) + construction_interest + f.spv_reserve_months * debt_service;
+    let sponsor_equity = equity * f.spv_sponsor_equity_share;
+    let tenant_equity = equity - sponsor_equity;
+    for (payer, amount) in [(deal.sponsor, sponsor_equity), (deal.tenant, tenant_equity)] {
+        if let Ok(mut payer) = accounts.get_mut(directory.get(payer)) {
+            payer.cash_usd -= amount;
+            payer.month.investments_usd += amount;
+        }
+    }
+    let lease_id = spawn_agent(commands, ids, directory, lease);
+    let agency_pd = pd * (1.0 - params.ratings.optimism);
+    let bond = spawn_agent(
+        commands,
+        ids,
+        directory,
+        Security {
+            class: SecurityClass::LeaseBond,
+            issuer: spv_id,
+            sponsor: deal.sponsor,
+            proceeds_to: spv_id,
+            tranche: Tranche {
+                principal_usd: principal,
+                coupon,
+            },
+            original_principal_usd: principal,
+            attachment: 0.0,
+            detachment: 1.0,
+            issue_month: clock.month as i32,
+            placed: false,
+            retained_share: 1.0,
+            rating: Some(Rating::for_default_probability(agency_pd)),
+            agency_default_probability: agency_pd,
+            model_default_probability: pd,
+            expected_loss: el,
+            fair_price: fair_price(params, coupon, el),
+            fire_sale_discount: 0.0,
+            realised_loss_usd: 0.0,
+            interest_shortfall_usd: 0.0,
+            review_due: false,
+        },
+    );
+    spawn_with_id(
+        commands,
+        directory,
+        spv_id,
+        (
+            Firm {
+                kind: FirmKind::Spv,
+                name: std::sync::Arc::from(format!("spv-{}", dc_id.0)),
+                active: true,
+            },
+            Accounts::with_cash(equity, principal, equity),
+            Spv {
+                sponsor: deal.sponsor,
+                tenant: deal.tenant,
+                datacenter: dc_id,
+                leaseback: lease_id,
+                bond,
+                cost_usd: cost,
+                sponsor_equity_usd: sponsor_equity,
+                tenant_equity_usd: tenant_equity,
+                completion_month: deal.completion_month,
+                reserve_months: f.spv_reserve_months,
+                guarantee_settled: false,
+                defaulted: false,
+            },
+        ),
+    );
+    spawn_with_id(
+        commands,
+        directory,
+        dc_id,
+        (
+            DataCenter {
+                owner: spv_id,
+                capacity_mw: deal.capacity_mw,
+                completion_month: deal.completion_month,
+                lease: Some(lease_id),
+                tenant: Some(deal.tenant),
+            },
+            Construction {
+                payer: spv_id,
+                cost_usd: cost,
+                spent_usd: 0.0,
+                months: params.capex.build_months,
+            },
+        ),
+    );
+    (dc_id, spv_id)
+}
+
+/// Monthly, after rent: guarantees, debt service, distributions and defaults.
+pub fn service_spvs(
+    params: Res<Params>,
+    clock: Res<Clock>,
+    directory: Res<Directory>,
+    mut spvs: Query<(&AgentId, &mut Spv, &mut Firm)>,
+    mut securities: Query<&mut Security>,
+    mut leases: Query<&mut Lease>,
+    mut datacenters: Query<(&AgentId, &mut DataCenter)>,
+    mut accounts: Query<&mut Accounts>,
+    mut cashflows: ResMut<SecurityCashflows>,
+    mut events: ResMut<EventLog>,
+) {
+    let f = &params.financing;
+    let month = clock.month as i32;
+    let vacancy = vacancy_share(datacenters.iter().sort::<&AgentId>().map(|(_, dc)| dc), clock.month);
+    let rent_per_mw = market_rent_usd_per_mw_month(&params, clock.years_elapsed(), vacancy);
+    for (&spv_id, mut spv, mut firm) in spvs.iter_mut().sort::<&AgentId>() {
+        if spv.defaulted {
+            continue;
+        }
+        let Ok((_, building)) = datacenters.get(directory.get(spv.datacenter)) else {
+            continue;
+        };
+        let sale_value = building_value_usd(&params, rent_per_mw, building.capacity_mw) * (1.0 - f.liquidation_haircut);
+        let Ok(mut bond) = securities.get_mut(directory.get(spv.bond)) else {
+            continue;
+        };
+
+        // The tenant left the lease-back: call the guarantee once.
+        if !spv.guarantee_settled
+            && let Ok(leaseback) = leases.get(directory.get(spv.leaseback))
+            && leaseback.status != LeaseStatus::Active
+        {
+            spv.guarantee_settled = true;
+            bond.review_due = true;
+            if month < leaseback.rvg_end_month {
+                let claim = leaseback.rvg_cap_usd.min((bond.tranche.principal_usd - sale_value).max(0.0));
+                let paid = accounts
+                    .get(directory.get(spv.tenant))
+                    .map_or(0.0, |tenant| claim.min(tenant.cash_usd.max(0.0)));
+                if paid > 0.0 {
+                    if let Ok(mut tenant) = accounts.get_mut(directory.get(spv.tenant)) {
+                        tenant.cash_usd -= paid;
+                        tenant.month.other_costs_usd += paid;
+                    }
+                    if let Ok(mut own) = accounts.get_mut(directory.get(spv_id)) {
+                        own.cash_usd += paid;
+                        own.month.investment_income_usd += paid;
+                    }
+                }
+                if claim > 0.0 {
+                    events.record(
+                    &clock,
+                    EventKind::GuaranteeCalled,
+                    spv_id,
+                    Some(spv.tenant),
+                    Some(paid),
+                    format!(
+                        "tenant left ({}); guarantee pays ${paid:.0} of a ${claim:.0} claim (cap ${:.0}, bonds ${:.0}, building would fetch ${sale_value:.0})",
+                        leaseback.status.label(),
+                        leaseback.rvg_cap_usd,
+                        bond.tranche.principal_usd
+                    ),
+                );
+                }
+            }
+        }
+
+        let (interest, amortisation) = spv.debt_service_usd(&bond, &params, month);
+        let cash = accounts.get(directory.get(spv_id)).map_or(0.0, |a| a.cash_usd);
+        if cash + 1e-6 >= interest + amortisation {
+            pay_bond(
+                &mut bond,
+                spv.bond,
+                TranchePaid {
+                    interest_usd: interest,
+                    principal_usd: amortisation,
+                },
+                spv_id,
+                &directory,
+                &mut accounts,
+                &mut cashflows,
+            );
+            // Distribute what exceeds the reserve while the building earns rent.
+            let leased = building.tenant.is_some() && building.completed(clock.month);
+            if let Ok(mut own) = accounts.get_mut(directory.get(spv_id)) {
+                own.debt_usd = bond.tranche.principal_usd;
+                let reserve = spv.reserve_months * (interest + amortisation);
+                let excess = own.cash_usd - reserve;
+                if leased && excess > 0.0 {
+                    own.cash_usd -= excess;
+                    own.month.dividends_usd += excess;
+                    let sponsor_share = spv.sponsor_equity_usd / (spv.sponsor_equity_usd + spv.tenant_equity_usd).max(f64::MIN_POSITIVE);
+                    for (holder, amount) in [(spv.sponsor, excess * sponsor_share), (spv.tenant, excess * (1.0 - sponsor_share))] {
+                        if let Ok(mut holder) = accounts.get_mut(directory.get(holder)) {
+                            holder.cash_usd += amount;
+                            holder.month.investment_income_usd += amount;
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+
+        // Payment default: the sponsor buys the building at its liquidation value.
+        spv.defaulted = true;
+        firm.active = false;
+        let owed = bond.tranche.principal_usd;
+        let mut available = cash.max(0.0) + sale_value;
+        if let Ok(mut sponsor) = accounts.get_mut(directory.get(spv.sponsor)) {
+            sponsor.cash_usd -= sale_value;
+            sponsor.month.capex_usd += sale_value;
+            // Its SPV equity is lost.
+            sponsor.month.impairment_usd += spv.sponsor_equity_usd;
+        }
+        if let Ok(mut tenant) = accounts.get_mut(directory.get(spv.tenant)) {
+            tenant.month.impairment_usd += spv.tenant_equity_usd;
+        }
+        let interest_paid = interest.min(available);
+        available -= interest_paid;
+        let principal_paid = owed.min(available);
+        available -= principal_paid;
+        let loss = owed - principal_paid;
+        bond.interest_shortfall_usd += interest - interest_paid;
+        if let Ok(mut own) = accounts.get_mut(directory.get(spv_id)) {
+            own.cash_usd += sale_value;
+        }
+        pay_bond(
+            &mut bond,
+            spv.bond,
+            TranchePaid {
+                interest_usd: interest_paid,
+                principal_usd: principal_paid,
+            },
+            spv_id,
+            &directory,
+            &mut accounts,
+            &mut cashflows,
+        );
+        bond.tranche.principal_usd = 0.0;
+        bond.realised_loss_usd += loss;
+        bond.review_due = true;
+        if let Ok(mut own) = accounts.get_mut(directory.get(spv_id)) {
+            own.debt_usd = 0.0;
+            // What is left after the bond belongs to the sponsor, the new owner.
+            let leftover = own.cash_usd.max(0.0);
+            own.cash_usd -= leftover;
+            if let Ok(mut sponsor) = accounts.get_mut(directory.get(spv.sponsor)) {
+                sponsor.cash_usd += leftover;
+            }
+        }
+        debug_assert!(available >= -1e-6);
+        if let Ok((_, mut dc)) = datacenters.get_mut(directory.get(spv.datacenter)) {
+            dc.owner = spv.sponsor;
+            if let Some(lease_id) = dc.lease
+                && let Ok(mut lease) = leases.get_mut(directory.get(lease_id))
+            {
+                lease.landlord = spv.sponsor;
+            }
+        }
+        events.record(
+            &clock,
+            EventKind::SpvDefault,
+            spv_id,
+            Some(spv.sponsor),
+            Some(sale_value),
+            format!(
+                "cash ${cash:.0} short of ${:.0} due; building sold to the sponsor",
+                interest + amortisation
+            ),
+        );
+        if loss > 0.0 {
+            events.record(
+                &clock,
+                EventKind::TrancheLoss,
+                spv.bond,
+                Some(spv_id),
+                Some(loss),
+                format!("bond written off: ${loss:.0} of ${owed:.0} lost"),
+            );
+        }
+    }
+}
+
+/// Pays a bond's holders: the SPV's cash goes out, the sponsor receives its retained
+/// share, and investors' shares are left in `cashflows` for them to collect.
+fn pay_bond(
+    bond: &mut Security,
+    bond_id: AgentId,
+    paid: TranchePaid,
+    spv: AgentId,
+    directory: &Directory,
+    accounts: &mut Query<&mut Accounts>,
+    cashflows: &mut SecurityCashflows,
+) {
+    bond.tranche.principal_usd -= paid.principal_usd;
+    if let Ok(mut own) = accounts.get_mut(directory.get(spv)) {
+        own.cash_usd -= paid.interest_usd + paid.principal_usd;
+        own.month.interest_usd += paid.interest_usd;
+    }
+    let retained = bond.retained_share;
+    if retained > 0.0
+        && let Ok(mut sponsor) = accounts.get_mut(directory.get(bond.sponsor))
+    {
+        sponsor.cash_usd += retained * (paid.interest_usd + paid.principal_usd);
+        sponsor.month.investment_income_usd += retained * paid.interest_usd;
+    }
+    let entry = cashflows.paid.entry(bond_id).or_default();
+    entry.interest_usd += paid.interest_usd;
+    entry.principal_usd += paid.principal_usd;
+}
