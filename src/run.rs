@@ -152,6 +152,12 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             ("funding_rounds".to_owned(), f64::from(totals.funding_rounds)),
             ("lab_failures".to_owned(), f64::from(totals.lab_failures)),
             ("generations_released".to_owned(), f64::from(totals.generations_released)),
+            ("securities_issued".to_owned(), f64::from(totals.securities_issued)),
+            ("downgrades".to_owned(), f64::from(totals.downgrades)),
+            ("tranche_losses_usd".to_owned(), totals.tranche_losses_usd),
+            ("guarantees_called".to_owned(), f64::from(totals.guarantees_called)),
+            ("margin_calls".to_owned(), f64::from(totals.margin_calls)),
+            ("forced_sales_usd".to_owned(), totals.forced_sales_usd),
         ]),
     };
     let path = run_dir.complete(&manifest).map_err(runtime)?;
@@ -181,6 +187,18 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             totals.generations_released
         );
         println!("  labs: {} funding rounds, {} failures", totals.funding_rounds, totals.lab_failures);
+        println!(
+            "  credit: {} securities issued, {} downgrades, ${:.1}B of principal written off, {} guarantees called",
+            totals.securities_issued,
+            totals.downgrades,
+            totals.tranche_losses_usd / 1e9,
+            totals.guarantees_called
+        );
+        println!(
+            "  holders: {} margin calls, ${:.1}B of forced sales",
+            totals.margin_calls,
+            totals.forced_sales_usd / 1e9
+        );
         println!("  tables: {}", path.display());
     }
     Ok(())

@@ -201,6 +201,7 @@ fn securities(rows: &[SecurityRow]) -> Vec<ColumnData> {
         C::F64(map(rows, |r| r.interest_shortfall_usd)),
         C::F64(map(rows, |r| r.retained_share)),
         C::F64(map(rows, |r| r.institutional_share)),
+        C::F64(map(rows, |r| r.outside_share)),
         C::U32(map(rows, |r| r.holders)),
         C::F64(map(rows, |r| r.largest_holder_share)),
     ]

@@ -234,7 +234,7 @@ fn validate_financing(config: &Config) -> Result<(), Problem> {
         }
         c.name("name", &group.name)?;
         c.within("count", group.count.into(), 0.0, 100_000.0)?;
-        c.non_negative("nav_usd", group.nav_usd)?;
+        c.positive("nav_usd", group.nav_usd)?;
         c.within("leverage", group.leverage, 1.0, 100.0)?;
         c.probability("ai_equity_share", group.ai_equity_share)?;
         c.probability("securities_share", group.securities_share)?;
@@ -282,7 +282,7 @@ fn validate_financing(config: &Config) -> Result<(), Problem> {
     )?;
     fire.within("mutual_fund_lookback_months", x.mutual_fund_lookback_months.into(), 1.0, 12.0)?;
     fire.within("mutual_fund_benchmark_return", x.mutual_fund_benchmark_return, -0.99, 10.0)?;
-    fire.probability("mutual_fund_max_monthly_flow", x.mutual_fund_max_monthly_flow)?;
+    fire.within("mutual_fund_max_monthly_flow", x.mutual_fund_max_monthly_flow, 0.0, 0.99)?;
 
     let shock = at("shock");
     let k = &config.shock;

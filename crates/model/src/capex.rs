@@ -24,7 +24,7 @@ use crate::narrative::{Narrative, trailing_growth_per_year};
 use crate::obsolescence::{Generations, GpuCohort, HOURS_PER_MONTH};
 use crate::params::{Directory, Params};
 use crate::setup::KeyAgents;
-use crate::spv::{SpvDeal, create_spv};
+use crate::spv::{NewBond, SpvDeal, create_spv, proposed_leaseback};
 
 /// Spawns an agent with a fresh id and registers it in the directory.
 pub fn spawn_agent(commands: &mut Commands, ids: &mut IdAllocator, directory: &mut Directory, bundle: impl Bundle) -> AgentId {
@@ -173,7 +173,14 @@ pub fn order_gpus(
         let (hyperscaler, drawdown) = tenants
             .get(directory.get(provider))
             .map_or((false, 0.0), |(listed, core)| (core, listed.map_or(0.0, Listed::drawdown)));
-        let route = choose_route(&params, hyperscaler, drawdown, params.securitisation.liquidity_premium);
+        // What an SPV bond for this tenant's next building would pay over risk-free.
+        let spv_spread = {
+            let cost = params.datacenters.build_cost_usd_per_mw * capacity_mw;
+            let completion = clock.month as i32 + capex.build_months as i32;
+            let lease = proposed_leaseback(&params, provider, rent_per_mw * capacity_mw, completion, cost);
+            NewBond::price(&params, &lease, cost, rent_per_mw, capacity_mw).spread(&params)
+        };
+        let route = choose_route(&params, hyperscaler, drawdown, spv_spread);
         // A building too small for one GPU cannot take any: build nothing then.
         while shortfall > 0 && capacity_watts >= watts_per_gpu {
             // The sponsor with the most cash builds (lowest id on ties).

@@ -41,7 +41,8 @@ pub fn own_debt_spread(params: &Params, drawdown: f64) -> f64 {
 }
 
 /// How a provider's new building is financed: clouds rent from sponsors; hyperscalers
-/// compare their own cost of reported debt with the SPV bond's spread.
+/// compare their own cost of reported debt with the spread the SPV's bond would pay
+/// (liquidity premium + its modelled expected loss, `spv::NewBond`).
 pub fn choose_route(params: &Params, hyperscaler: bool, drawdown: f64, spv_spread: f64) -> BuildRoute {
     if !hyperscaler {
         BuildRoute::Sponsor
@@ -81,9 +82,16 @@ mod tests {
         let mut config = bubblesim_config::Config::baseline();
         config.financing.reported_debt_penalty = 0.0;
         let params = Params(std::sync::Arc::new(config));
-        let spv_spread = params.securitisation.liquidity_premium;
+        let (capacity, rent) = (params.datacenters.capacity_mw, params.datacenters.rent_usd_per_mw_month);
+        let cost = params.datacenters.build_cost_usd_per_mw * capacity;
+        let lease = crate::spv::proposed_leaseback(&params, AgentId(1), rent * capacity, 12, cost);
+        let spv_spread = crate::spv::NewBond::price(&params, &lease, cost, rent, capacity).spread(&params);
+        assert!(spv_spread >= params.securitisation.liquidity_premium);
         assert_eq!(choose_route(&params, false, 0.0, spv_spread), BuildRoute::Sponsor);
         assert_eq!(choose_route(&params, true, 0.0, spv_spread), BuildRoute::OwnBalanceSheet);
         assert_eq!(choose_route(&params, true, 0.6, spv_spread), BuildRoute::Spv);
+        // At baseline the penalty for reported debt makes the SPV the cheaper route.
+        let baseline = Params(std::sync::Arc::new(bubblesim_config::Config::baseline()));
+        assert_eq!(choose_route(&baseline, true, 0.0, spv_spread), BuildRoute::Spv);
     }
 }

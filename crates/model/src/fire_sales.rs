@@ -167,6 +167,12 @@ pub fn trade_institutions(
                 .collect();
             investor.pending_sales.extend(fresh);
             investor.pending_sales.sort_by_key(|p| p.asset);
+            // An upgrade back within the limit ends the obligation to sell.
+            investor.pending_sales.retain(|sale| {
+                securities
+                    .get(directory.get(sale.asset))
+                    .is_ok_and(|(_, security)| !security.eligible_for(min_rating))
+            });
             for sale in &investor.pending_sales {
                 orders.push(Order {
                     seller: id,
@@ -328,6 +334,9 @@ fn execute(
                 *equity_sales.usd.entry(order.asset).or_insert(0.0) += proceeds;
             }
             investor.add_units(order.asset, -units);
+            if let Ok((_, mut security)) = securities.get_mut(directory.get(order.asset)) {
+                security.outside_share += units;
+            }
             investor.cash_usd += proceeds;
             investor.forced_sales_today_usd += proceeds;
             *sold_value.entry((order.seller, order.asset, order.reason)).or_insert(0.0) += proceeds;

@@ -313,7 +313,9 @@ pub fn pay_lease_rent(
                 );
                 continue;
             }
-        } else if month > lease.start_month && (month - lease.start_month) % 12 == 0 {
+        }
+        // Anniversaries escalate the rent (an extension keeps the lease's anniversaries).
+        if month > lease.start_month && (month - lease.start_month) % 12 == 0 {
             lease.rent_usd_per_month *= 1.0 + params.datacenters.rent_escalator_per_year;
         }
         let rent = lease.rent_usd_per_month;

@@ -206,6 +206,7 @@ pub struct SecurityRow {
     pub interest_shortfall_usd: f64,
     pub retained_share: f64,
     pub institutional_share: f64,
+    pub outside_share: f64,
     pub holders: u32,
     pub largest_holder_share: f64,
 }
@@ -573,6 +574,7 @@ pub fn record_credit(
                 interest_shortfall_usd: security.interest_shortfall_usd,
                 retained_share: security.retained_share,
                 institutional_share: institutional,
+                outside_share: security.outside_share,
                 holders: holders + u32::from(security.retained_share > 0.0),
                 largest_holder_share: largest.max(security.retained_share),
             });

@@ -12,6 +12,7 @@ use bevy_ecs::prelude::*;
 
 use crate::agents::AgentId;
 use crate::calendar::Clock;
+use crate::construction::Construction;
 use crate::credit::Rating;
 use crate::datacenters::{DataCenter, vacancy_share};
 use crate::events::{EventKind, EventLog};
@@ -30,6 +31,7 @@ pub fn assess_securities(
     spvs: Query<(&AgentId, &Spv, &Accounts)>,
     leases: Query<&Lease>,
     datacenters: Query<(&AgentId, &DataCenter)>,
+    sites: Query<&Construction>,
     mut securities: Query<&mut Security>,
 ) {
     let f = &params.financing;
@@ -75,11 +77,15 @@ pub fn assess_securities(
             _ => 0.0,
         };
         let (interest, amortisation) = spv.debt_service_usd(bond, &params, month.max(spv.completion_month));
+        // Cash still owed to the builders does not cover the bonds.
+        let unspent = sites
+            .get(directory.get(spv.datacenter))
+            .map_or(0.0, |site| (site.cost_usd - site.spent_usd).max(0.0));
         let (pd, el) = assess_spv_bond(
             &params,
             bond.tranche.principal_usd,
             sale_value(spv.datacenter),
-            accounts.cash_usd,
+            accounts.cash_usd - unspent,
             guarantee,
             current_lease,
             interest + amortisation,

@@ -61,6 +61,8 @@ pub struct Security {
     pub placed: bool,
     /// Share of the tranche the sponsor holds.
     pub retained_share: f64,
+    /// Share bought by the wider market from institutions' forced sales.
+    pub outside_share: f64,
     /// Agency rating (None: unrated, the retained equity tranche).
     pub rating: Option<Rating>,
     /// The agency's estimate of the one-year default probability (lags the model).

@@ -8,7 +8,8 @@
 //! paid senior first, and a breached coverage test diverts the rest to the senior
 //! tranche; what is left goes back to the sponsor. When a pooled lease ends (default,
 //! break, expiry) its loan stops performing: the sponsor buys it out at the building's
-//! liquidation value, which repays principal senior first, and the shortfall is a loss.
+//! liquidation value, which repays principal senior first (before the coverage test),
+//! and the shortfall is a loss written off from the bottom.
 
 use bevy_ecs::prelude::*;
 
@@ -130,6 +131,7 @@ pub fn securitise_leases(
                         // The sponsor keeps the equity tranche: nothing to sell.
                         placed: equity,
                         retained_share: 1.0,
+                        outside_share: 0.0,
                         rating: (!equity).then(|| Rating::for_default_probability(agency_pd)),
                         agency_default_probability: agency_pd,
                         model_default_probability: pd,
@@ -223,8 +225,9 @@ pub fn service_pools(
                 )
             })
             .collect();
-        let result = run_month(&mut tranches, rent, loss, balance, params.securitisation.coverage_trigger);
+        // Buy-outs repay the seniors before the coverage test compares what is left.
         let (recovery_paid, _) = pay_principal_sequential(&mut tranches, recovered);
+        let result = run_month(&mut tranches, rent, loss, balance, params.securitisation.coverage_trigger);
         let sponsor = pool.sponsor;
         for (k, &security_id) in pool.tranches.iter().enumerate() {
             let Ok(mut security) = securities.get_mut(directory.get(security_id)) else {

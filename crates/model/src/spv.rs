@@ -8,7 +8,7 @@
 //! building is finished) its amortisation, keeps a debt-service reserve and distributes
 //! the rest to its equity holders. When the tenant leaves within the guarantee period
 //! the guarantee is called: the tenant pays the shortfall of the building's sale value
-//! against the bonds, up to the cap. When the SPV's cash cannot pay the bond, the SPV
+//! against the bonds, up to the cap, and the payment prepays the bonds. When the SPV's cash cannot pay the bond, the SPV
 //! defaults: the sponsor buys the building at its liquidation value, the bond gets that
 //! and the SPV's cash, the rest is written off, and the equity holders lose their stake.
 
@@ -69,6 +69,66 @@ pub struct SpvDeal {
     pub completion_month: i32,
 }
 
+/// The bond a new SPV would sell: sized on the cost, priced at par on its modelled risk
+/// with the debt-service reserve as its only cash cover.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NewBond {
+    pub principal_usd: f64,
+    pub coupon: f64,
+    pub default_probability: f64,
+    pub expected_loss: f64,
+    /// Equity the SPV needs: the cost the bond does not cover, the coupons until the
+    /// building earns rent, and the debt-service reserve.
+    pub equity_usd: f64,
+}
+
+impl NewBond {
+    pub fn price(params: &Params, lease: &Lease, cost_usd: f64, market_rent_usd_per_mw_month: f64, capacity_mw: f64) -> Self {
+        let f = &params.financing;
+        let principal = f.spv_bond_share_of_cost * cost_usd;
+        let sale_value = building_value_usd(params, market_rent_usd_per_mw_month, capacity_mw) * (1.0 - f.liquidation_haircut);
+        let amortisation = principal / (f.bond_amortisation_years * 12.0);
+        let reserve = |coupon: f64| f.spv_reserve_months * (principal * coupon / 12.0 + amortisation);
+        let riskless_coupon = par_coupon(params, 0.0);
+        let (pd, el) = assess_spv_bond(
+            params,
+            principal,
+            sale_value,
+            reserve(riskless_coupon),
+            lease.rvg_cap_usd,
+            Some(lease),
+            0.0,
+        );
+        let coupon = par_coupon(params, el);
+        let construction_interest = principal * coupon / 12.0 * f64::from(params.capex.build_months + 1);
+        Self {
+            principal_usd: principal,
+            coupon,
+            default_probability: pd,
+            expected_loss: el,
+            equity_usd: (cost_usd - principal).max(0.0) + construction_interest + reserve(coupon),
+        }
+    }
+
+    /// The bond's spread over risk-free: what off-balance-sheet debt costs the tenant.
+    pub fn spread(&self, params: &Params) -> f64 {
+        self.coupon - params.financing.risk_free_rate
+    }
+}
+
+/// A lease-back as an SPV would offer it to `tenant` now (for pricing, not spawned).
+pub fn proposed_leaseback(params: &Params, tenant: AgentId, rent_usd_per_month: f64, completion_month: i32, cost_usd: f64) -> Lease {
+    Lease::leaseback(
+        params,
+        tenant,
+        AgentId(0),
+        AgentId(0),
+        rent_usd_per_month,
+        completion_month,
+        cost_usd,
+    )
+}
+
 /// Sets up an SPV: equity from sponsor and tenant, the building, its lease-back and an
 /// unplaced bond. Returns (building, SPV).
 pub fn create_spv(
@@ -82,7 +142,6 @@ pub fn create_spv(
 ) -> (AgentId, AgentId) {
     let f = &params.financing;
     let cost = params.datacenters.build_cost_usd_per_mw * deal.capacity_mw;
-    let principal = f.spv_bond_share_of_cost * cost;
     let spv_id = ids.allocate();
     let dc_id = ids.allocate();
     let lease = Lease::leaseback(
@@ -94,17 +153,14 @@ pub fn create_spv(
         deal.completion_month,
         cost,
     );
-    let sale_value = building_value_usd(params, deal.market_rent_usd_per_mw_month, deal.capacity_mw) * (1.0 - f.liquidation_haircut);
-    let guarantee = lease.rvg_cap_usd;
-    // Risk at issue, assuming the equity's reserve is in place.
-    let (pd, el) = assess_spv_bond(params, principal, sale_value, 0.0, guarantee, Some(&lease), 0.0);
-    let coupon = par_coupon(params, el);
-    let interest_per_month = principal * coupon / 12.0;
-    let debt_service = interest_per_month + principal / (f.bond_amortisation_years * 12.0);
-    // Equity pays what the bonds do not: the rest of the cost, the coupons until the
-    // building earns rent, and the debt-service reserve.
-    let construction_interest = interest_per_month * f64::from(params.capex.build_months + 1);
-    let equity = (cost - principal).max(0.0) + construction_interest + f.spv_reserve_months * debt_service;
+    let bond = NewBond::price(params, &lease, cost, deal.market_rent_usd_per_mw_month, deal.capacity_mw);
+    let (principal, coupon, pd, el, equity) = (
+        bond.principal_usd,
+        bond.coupon,
+        bond.default_probability,
+        bond.expected_loss,
+        bond.equity_usd,
+    );
     let sponsor_equity = equity * f.spv_sponsor_equity_share;
     let tenant_equity = equity - sponsor_equity;
     for (payer, amount) in [(deal.sponsor, sponsor_equity), (deal.tenant, tenant_equity)] {
@@ -134,6 +190,7 @@ pub fn create_spv(
             issue_month: clock.month as i32,
             placed: false,
             retained_share: 1.0,
+            outside_share: 0.0,
             rating: Some(Rating::for_default_probability(agency_pd)),
             agency_default_probability: agency_pd,
             model_default_probability: pd,
@@ -204,6 +261,7 @@ pub fn service_spvs(
     mut securities: Query<&mut Security>,
     mut leases: Query<&mut Lease>,
     mut datacenters: Query<(&AgentId, &mut DataCenter)>,
+    mut sites: Query<&mut Construction>,
     mut accounts: Query<&mut Accounts>,
     mut cashflows: ResMut<SecurityCashflows>,
     mut events: ResMut<EventLog>,
@@ -232,10 +290,25 @@ pub fn service_spvs(
             spv.guarantee_settled = true;
             bond.review_due = true;
             if month < leaseback.rvg_end_month {
-                let claim = leaseback.rvg_cap_usd.min((bond.tranche.principal_usd - sale_value).max(0.0));
+                let principal = bond.tranche.principal_usd;
+                let claim = leaseback.rvg_cap_usd.min((principal - sale_value).max(0.0));
                 let paid = accounts
                     .get(directory.get(spv.tenant))
                     .map_or(0.0, |tenant| claim.min(tenant.cash_usd.max(0.0)));
+                if claim > 0.0 {
+                    events.record(
+                        &clock,
+                        EventKind::GuaranteeCalled,
+                        spv_id,
+                        Some(spv.tenant),
+                        Some(paid),
+                        format!(
+                            "tenant left ({}); guarantee pays ${paid:.0} of a ${claim:.0} claim (cap ${:.0}, bonds ${principal:.0}, building would fetch ${sale_value:.0}); it prepays the bonds",
+                            leaseback.status.label(),
+                            leaseback.rvg_cap_usd,
+                        ),
+                    );
+                }
                 if paid > 0.0 {
                     if let Ok(mut tenant) = accounts.get_mut(directory.get(spv.tenant)) {
                         tenant.cash_usd -= paid;
@@ -245,21 +318,12 @@ pub fn service_spvs(
                         own.cash_usd += paid;
                         own.month.investment_income_usd += paid;
                     }
-                }
-                if claim > 0.0 {
-                    events.record(
-                    &clock,
-                    EventKind::GuaranteeCalled,
-                    spv_id,
-                    Some(spv.tenant),
-                    Some(paid),
-                    format!(
-                        "tenant left ({}); guarantee pays ${paid:.0} of a ${claim:.0} claim (cap ${:.0}, bonds ${:.0}, building would fetch ${sale_value:.0})",
-                        leaseback.status.label(),
-                        leaseback.rvg_cap_usd,
-                        bond.tranche.principal_usd
-                    ),
-                );
+                    // The guarantee protects the lenders: it goes straight to them.
+                    let prepaid = TranchePaid {
+                        interest_usd: 0.0,
+                        principal_usd: paid.min(principal),
+                    };
+                    pay_bond(&mut bond, spv.bond, prepaid, spv_id, &directory, &mut accounts, &mut cashflows);
                 }
             }
         }
@@ -338,14 +402,25 @@ pub fn service_spvs(
         bond.tranche.principal_usd = 0.0;
         bond.realised_loss_usd += loss;
         bond.review_due = true;
+        // What is left after the bond goes to the equity holders pro rata; the sponsor
+        // also bears its retained share of the bond's loss.
+        let mut leftover = 0.0;
         if let Ok(mut own) = accounts.get_mut(directory.get(spv_id)) {
             own.debt_usd = 0.0;
-            // What is left after the bond belongs to the sponsor, the new owner.
-            let leftover = own.cash_usd.max(0.0);
+            leftover = own.cash_usd.max(0.0);
             own.cash_usd -= leftover;
-            if let Ok(mut sponsor) = accounts.get_mut(directory.get(spv.sponsor)) {
-                sponsor.cash_usd += leftover;
-            }
+        }
+        let sponsor_share = spv.sponsor_equity_usd / (spv.sponsor_equity_usd + spv.tenant_equity_usd).max(f64::MIN_POSITIVE);
+        if let Ok(mut sponsor) = accounts.get_mut(directory.get(spv.sponsor)) {
+            sponsor.cash_usd += leftover * sponsor_share;
+            sponsor.month.impairment_usd += bond.retained_share * loss;
+        }
+        if let Ok(mut tenant) = accounts.get_mut(directory.get(spv.tenant)) {
+            tenant.cash_usd += leftover * (1.0 - sponsor_share);
+        }
+        // A building still under construction is finished by its new owner.
+        if let Ok(mut site) = sites.get_mut(directory.get(spv.datacenter)) {
+            site.payer = spv.sponsor;
         }
         debug_assert!(available >= -1e-6);
         if let Ok((_, mut dc)) = datacenters.get_mut(directory.get(spv.datacenter)) {

@@ -186,4 +186,19 @@ fn the_stress_scenario_runs_the_cascade_in_order() {
             .iter()
             .any(|e| e.kind == EventKind::TrancheLoss && e.amount_usd.unwrap_or(0.0) > 0.0)
     );
+    // Every unit of every tranche is held by someone: the sponsor, institutions or the
+    // buyers of forced sales; and no tranche lost more than it had.
+    let world = sim.world_mut();
+    let holders = institutions(world);
+    let mut query = world.query::<(&AgentId, &Security)>();
+    for (&id, security) in query.iter(world) {
+        if !security.placed {
+            continue;
+        }
+        let institutional: f64 = holders.iter().map(|(_, i)| i.units_of(id)).sum();
+        let total = security.retained_share + institutional + security.outside_share;
+        assert!((total - 1.0).abs() < 1e-9, "{id:?}: units add up to {total}");
+        assert!(security.realised_loss_usd <= security.original_principal_usd * (1.0 + 1e-12));
+        assert!(security.tranche.principal_usd >= 0.0);
+    }
 }

@@ -370,11 +370,12 @@ pub fn securities() -> TableSpec {
             col("realised_loss_usd", F64, "USD", "principal written off so far"),
             col("interest_shortfall_usd", F64, "USD", "interest due but unpaid so far"),
             col("retained_share", F64, "share", "share of the tranche the sponsor holds"),
+            col("institutional_share", F64, "share", "share held by institutions"),
             col(
-                "institutional_share",
+                "outside_share",
                 F64,
                 "share",
-                "share held by institutions (the rest: the wider market)",
+                "share the wider market bought in forced sales (retained + institutional + outside = 1 once placed)",
             ),
             col(
                 "holders",
