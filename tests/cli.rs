@@ -4,6 +4,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Float64Type, Int32Type, UInt64Type};
+use arrow_array::{ArrayAccessor, RecordBatch, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 
@@ -322,4 +325,167 @@ fn check_and_schema_describe_the_inputs_and_outputs() {
         text,
         "docs/schema.md is stale: regenerate it with `bubblesim schema > docs/schema.md`"
     );
+}
+
+/// A table's rows, column by column, for the few column types the questions below need.
+struct Table(Vec<RecordBatch>);
+
+impl Table {
+    fn read(path: &Path) -> Self {
+        let reader = ParquetRecordBatchReaderBuilder::try_new(fs::File::open(path).unwrap())
+            .unwrap()
+            .build()
+            .unwrap();
+        Self(reader.map(|batch| batch.unwrap()).collect())
+    }
+    fn u64s(&self, name: &str) -> Vec<Option<u64>> {
+        self.0
+            .iter()
+            .flat_map(|b| {
+                b.column_by_name(name)
+                    .unwrap()
+                    .as_primitive::<UInt64Type>()
+                    .iter()
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+    fn f64s(&self, name: &str) -> Vec<Option<f64>> {
+        self.0
+            .iter()
+            .flat_map(|b| {
+                b.column_by_name(name)
+                    .unwrap()
+                    .as_primitive::<Float64Type>()
+                    .iter()
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+    fn dates(&self) -> Vec<i32> {
+        self.0
+            .iter()
+            .flat_map(|b| b.column_by_name("date").unwrap().as_primitive::<Date32Type>().values().to_vec())
+            .collect()
+    }
+    fn labels(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .flat_map(|b| {
+                let dictionary = b.column_by_name(name).unwrap().as_dictionary::<Int32Type>();
+                let values = dictionary.downcast_dict::<StringArray>().unwrap();
+                (0..dictionary.len()).map(|i| values.value(i).to_owned()).collect::<Vec<_>>()
+            })
+            .collect()
+    }
+    fn strings(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .flat_map(|b| {
+                b.column_by_name(name)
+                    .unwrap()
+                    .as_string::<i32>()
+                    .iter()
+                    .map(|s| s.unwrap_or("").to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn the_stress_traces_say_who_held_what_when_tranches_lost_and_which_sales_were_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stress");
+    let scenario = repo("configs/stress-lease-default.toml");
+    let output = bubblesim(
+        &[
+            "run",
+            &scenario,
+            "--out",
+            out.to_str().unwrap(),
+            "--years",
+            "2.2",
+            "--set",
+            "retail.count=300",
+            "--quiet",
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let events = Table::read(&out.join("events.parquet"));
+    let securities = Table::read(&out.join("securities.parquet"));
+    let holdings = Table::read(&out.join("holdings.parquet"));
+    let investors = Table::read(&out.join("investors.parquet"));
+
+    // Which sales were forced: seller, asset, amount, reason.
+    let (kinds, sellers, assets, amounts, details, dates) = (
+        events.labels("kind"),
+        events.u64s("agent_id"),
+        events.u64s("counterparty_id"),
+        events.f64s("amount_usd"),
+        events.strings("detail"),
+        events.dates(),
+    );
+    let insurers: Vec<u64> = {
+        let (ids, kinds) = (investors.u64s("agent_id"), investors.labels("kind"));
+        ids.iter()
+            .zip(&kinds)
+            .filter(|(_, k)| *k == "insurer")
+            .map(|(id, _)| id.unwrap())
+            .collect()
+    };
+    let sale = (0..kinds.len())
+        .find(|&i| kinds[i] == "forced_sale" && insurers.contains(&sellers[i].unwrap()))
+        .expect("an insurer is forced to sell");
+    assert!(details[sale].contains("rating below its limit") && amounts[sale].unwrap() > 0.0);
+    let (seller, asset, sale_date) = (sellers[sale].unwrap(), assets[sale].unwrap(), dates[sale]);
+
+    // Who held what: the monthly holdings before the sale show the insurer holding it.
+    let (holders, held_assets, held_dates, values) = (
+        holdings.u64s("agent_id"),
+        holdings.u64s("asset_id"),
+        holdings.dates(),
+        holdings.f64s("market_value_usd"),
+    );
+    assert!(
+        (0..holders.len()).any(|i| {
+            holders[i] == Some(seller) && held_assets[i] == Some(asset) && held_dates[i] < sale_date && values[i].unwrap() > 0.0
+        })
+    );
+
+    // When each tranche lost money: the securities table's realised losses match the
+    // tranche_loss events, security by security.
+    let (ids, losses, security_dates) = (
+        securities.u64s("agent_id"),
+        securities.f64s("realised_loss_usd"),
+        securities.dates(),
+    );
+    let last = *security_dates.iter().max().unwrap();
+    let mut lost_any = false;
+    for i in (0..ids.len()).filter(|&i| security_dates[i] == last) {
+        let id = ids[i].unwrap();
+        let from_events: f64 = (0..kinds.len())
+            .filter(|&k| kinds[k] == "tranche_loss" && sellers[k] == Some(id))
+            .map(|k| amounts[k].unwrap())
+            .sum();
+        let recorded = losses[i].unwrap();
+        assert!(
+            (recorded - from_events).abs() <= 1e-6 * recorded.max(1.0),
+            "{id}: {recorded} vs {from_events}"
+        );
+        lost_any |= recorded > 0.0;
+        if recorded > 0.0 {
+            let first_loss = (0..ids.len())
+                .filter(|&k| ids[k] == Some(id) && losses[k].unwrap() > 0.0)
+                .map(|k| security_dates[k])
+                .min();
+            let first_event = (0..kinds.len())
+                .filter(|&k| kinds[k] == "tranche_loss" && sellers[k] == Some(id))
+                .map(|k| dates[k])
+                .min();
+            assert_eq!(first_loss, first_event, "{id}");
+        }
+    }
+    assert!(lost_any, "some tranche lost money within the stress horizon");
 }

@@ -358,6 +358,7 @@ pub struct FireSaleConfig {
     pub max_cascade_rounds: u32,
     pub insurer_sale_window_days: u32,
     pub hedge_fund_max_leverage: f64,
+    pub hedge_fund_borrowing_spread: f64,
     pub mutual_fund_flow_per_excess_return: f64,
     pub mutual_fund_lookback_months: u32,
     pub mutual_fund_benchmark_return: f64,

@@ -274,6 +274,7 @@ fn validate_financing(config: &Config) -> Result<(), Problem> {
     fire.within("max_cascade_rounds", x.max_cascade_rounds.into(), 1.0, 1000.0)?;
     fire.within("insurer_sale_window_days", x.insurer_sale_window_days.into(), 1.0, 10_000.0)?;
     fire.within("hedge_fund_max_leverage", x.hedge_fund_max_leverage, 1.0, 100.0)?;
+    fire.within("hedge_fund_borrowing_spread", x.hedge_fund_borrowing_spread, 0.0, 1.0)?;
     fire.within(
         "mutual_fund_flow_per_excess_return",
         x.mutual_fund_flow_per_excess_return,

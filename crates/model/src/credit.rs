@@ -240,6 +240,9 @@ mod tests {
         let by_hand = normal_cdf(((0.9f64).sqrt() - 1.0) * inverse_normal_cdf(0.01) / (0.1f64).sqrt());
         assert!((large_pool_default_cdf(0.01, 0.01, 0.1) - by_hand).abs() < 1e-12);
         assert!((by_hand - 0.6475).abs() < 1e-3);
+        // p = 5%, ρ = 0.3, x = 20%: Φ((√0.7·Φ⁻¹(0.2) − Φ⁻¹(0.05))/√0.3)
+        // = Φ((0.836660·(−0.841621) + 1.644854)/0.547723) = Φ(1.717480) ≈ 0.957054.
+        assert!((large_pool_default_cdf(0.2, 0.05, 0.3) - 0.957_054).abs() < 1e-5);
         // The CDF rises in x and the pool's expected default fraction is p.
         assert!(large_pool_default_cdf(0.02, 0.02, 0.2) < large_pool_default_cdf(0.1, 0.02, 0.2));
         assert!((expected_tranche_loss(0.02, 0.2, 1.0, 0.0, 1.0) - 0.02).abs() < 1e-6);

@@ -18,7 +18,7 @@ use crate::calendar::Clock;
 use crate::credit::Rating;
 use crate::events::{EventKind, EventLog};
 use crate::firms::{Accounts, Listed};
-use crate::params::Directory;
+use crate::params::{Directory, Params};
 use crate::securities::{Security, SecurityCashflows};
 
 /// The kinds of institution.
@@ -375,6 +375,21 @@ pub fn place_new_issues(
                 security.sponsor.0
             ),
         );
+    }
+}
+
+/// Monthly: cash earns the risk-free rate (it stands for the money-market and Treasury
+/// part of a portfolio); hedge funds pay risk-free + `hedge_fund_borrowing_spread` on
+/// what they borrow. Both flows are with the world outside the model.
+pub fn accrue_interest(params: Res<Params>, mut institutions: Query<&mut Institution>) {
+    let risk_free = params.financing.risk_free_rate;
+    let borrowing_rate = risk_free + params.fire_sales.hedge_fund_borrowing_spread;
+    for mut investor in &mut institutions {
+        if investor.margin_state == MarginState::Failed {
+            continue;
+        }
+        let interest = investor.cash_usd.max(0.0) * risk_free / 12.0 - investor.borrowing_usd * borrowing_rate / 12.0;
+        investor.cash_usd += interest;
     }
 }
 

@@ -14,7 +14,7 @@ use crate::demand::advance_demand;
 use crate::fire_sales::trade_institutions;
 use crate::fleet::rebuild_fleet_index;
 use crate::funding::raise_or_fail;
-use crate::institutions::{collect_payments, place_new_issues};
+use crate::institutions::{accrue_interest, collect_payments, place_new_issues};
 use crate::leases::{pay_lease_rent, renegotiate_leases};
 use crate::market::{form_prices, update_fundamentals};
 use crate::narrative::{observe_revenue_growth, update_narrative};
@@ -119,6 +119,7 @@ pub fn build_schedule() -> Schedule {
             assess_securities,
             review_ratings,
             collect_payments,
+            accrue_interest,
         )
             .chain()
             .run_if(month_start)
