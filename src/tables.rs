@@ -261,6 +261,7 @@ fn events(rows: &[Event]) -> Vec<ColumnData> {
         C::Date32(map(rows, |r| r.date)),
         C::U64(map(rows, |r| r.agent.0)),
         C::Label(map(rows, |r| EventKind::label(r.kind))),
+        C::U64(map(rows, |r| r.sequence)),
         C::OptU64(map(rows, |r| r.counterparty.map(|c| c.0))),
         C::OptF64(map(rows, |r| r.amount_usd)),
         C::Utf8(map(rows, |r| r.detail.clone())),

@@ -99,35 +99,53 @@ impl EventKind {
     /// What an event of this kind means, and who its agent and counterparty are.
     pub fn meaning(self) -> &'static str {
         match self {
-            EventKind::GenerationRelease => "a GPU generation ships (agent 0)",
-            EventKind::GpuOrder => "a provider orders GPUs (counterparty: the chipmaker)",
-            EventKind::DatacenterCommissioned => "a building is commissioned (agent: building; counterparty: its owner)",
-            EventKind::DatacenterRelet => "a vacant building is let again (counterparty: the new tenant)",
-            EventKind::Impairment => "GPU book value written down (agent: owner)",
-            EventKind::Retirement => "GPU cohorts retired (agent: owner; counterparty: building)",
-            EventKind::LeaseRentCut => "a landlord grants a rent cut (agent: lease; counterparty: tenant)",
-            EventKind::LeaseBreak => "a tenant leaves at a break or option date (agent: lease; counterparty: tenant)",
-            EventKind::LeaseDefault => "a tenant stops paying (agent: lease; counterparty: tenant)",
-            EventKind::LeaseExpiry => "a lease ends at term with the building unused",
-            EventKind::FundingRound => "a lab closes a funding round",
-            EventKind::LabFailure => "a lab runs out of cash",
+            EventKind::GenerationRelease => "a GPU generation ships (agent 0; amount: its list price per GPU)",
+            EventKind::GpuOrder => "a provider buys GPUs (counterparty: the chipmaker; amount: what it paid)",
+            EventKind::DatacenterCommissioned => {
+                "a building is commissioned (agent: building; counterparty: its owner; amount: build cost)"
+            }
+            EventKind::DatacenterRelet => "a vacant building is let again (counterparty: the new tenant; amount: monthly rent)",
+            EventKind::Impairment => "GPU book value written down (agent: owner; amount: the write-down)",
+            EventKind::Retirement => "GPU cohorts retired (agent: owner; counterparty: building; amount: book value written off)",
+            EventKind::LeaseRentCut => "a landlord grants a rent cut (agent: lease; counterparty: tenant; amount: the new monthly rent)",
+            EventKind::LeaseBreak => {
+                "a tenant leaves at a break or option date (agent: lease; counterparty: tenant; amount: the monthly rent it stops paying)"
+            }
+            EventKind::LeaseDefault => "a tenant stops paying (agent: lease; counterparty: tenant; amount: the monthly rent)",
+            EventKind::LeaseExpiry => "a lease ends at term with the building unused (agent: lease; counterparty: tenant)",
+            EventKind::FundingRound => "a lab closes a funding round (amount: the round)",
+            EventKind::LabFailure => "a lab runs out of cash (amount: its cash shortfall)",
             EventKind::Shock => "an imposed shock starts (agent: the firm hit)",
-            EventKind::TenantStress => "a tenant's stress at a lease reaches the threshold (agent: lease; counterparty: tenant)",
-            EventKind::SecurityIssued => "a bond or tranche is issued (agent: security; counterparty: issuer; amount: principal)",
-            EventKind::RatingDowngrade => "a security is downgraded (agent: security; counterparty: issuer)",
-            EventKind::RatingUpgrade => "a security is upgraded (agent: security; counterparty: issuer)",
-            EventKind::GuaranteeCalled => "a residual value guarantee pays out (agent: SPV; counterparty: tenant)",
-            EventKind::SpvDefault => "an SPV cannot pay its bonds and its building is sold (agent: SPV; counterparty: buyer)",
+            EventKind::TenantStress => {
+                "a tenant's stress at a lease reaches the threshold (agent: lease; counterparty: tenant; amount: the monthly rent)"
+            }
+            EventKind::SecurityIssued => {
+                "a bond or tranche is issued (agent: security; counterparty: issuer; amount: principal; detail: rating, coupon, who bought)"
+            }
+            EventKind::RatingDowngrade => "a security is downgraded (agent: security; counterparty: issuer; amount: principal outstanding)",
+            EventKind::RatingUpgrade => "a security is upgraded (agent: security; counterparty: issuer; amount: principal outstanding)",
+            EventKind::GuaranteeCalled => {
+                "a lease-back tenant leaves within the guarantee period (agent: SPV; counterparty: tenant; amount: what the guarantee paid, 0 if the building covers the bonds)"
+            }
+            EventKind::SpvDefault => {
+                "an SPV cannot pay its bonds; the sponsor buys the building (agent: SPV; counterparty: sponsor; amount: the price paid)"
+            }
             EventKind::CollateralEnded => {
-                "a pooled lease ended; its loan is repaid from the building's sale, any shortfall lost (agent: pool; counterparty: lease; amount: loss)"
+                "a pooled lease ended; the sponsor buys its loan out at the building's sale value (agent: pool; counterparty: lease; amount: the loss)"
             }
-            EventKind::TrancheLoss => "a security's principal is written down (agent: security; counterparty: issuer)",
-            EventKind::MarginCall => "a hedge fund breaches its leverage cap and must sell (amount: sale value)",
-            EventKind::ForcedSale => "an institution sells under constraint (agent: seller; counterparty: asset)",
+            EventKind::TrancheLoss => {
+                "a security's principal is written down (agent: security; counterparty: issuer; amount: the write-down)"
+            }
+            EventKind::MarginCall => {
+                "a hedge fund breaches its leverage cap (amount: assets shed to get back to target, cash used first, then sales)"
+            }
+            EventKind::ForcedSale => {
+                "an institution sells under constraint (agent: seller; counterparty: asset; amount: proceeds; detail: the reason)"
+            }
             EventKind::FireSaleMarkdown => {
-                "forced sales push an asset's price down (agent: asset; amount: value lost by holders who did not sell)"
+                "forced sales push a security's price down (agent: security; counterparty: issuer; amount: value lost that day by everyone who did not sell)"
             }
-            EventKind::FundFailure => "a fund's equity is gone; it is liquidated (amount: lenders' loss)",
+            EventKind::FundFailure => "a fund's equity is gone; it is liquidated (agent: fund; amount: its lenders' loss)",
         }
     }
 }
@@ -135,6 +153,9 @@ impl EventKind {
 /// One event: who, with whom, how much, and a short note.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
+    /// Position in the run's event sequence (0, 1, 2 …): the order things happened,
+    /// also within a tick.
+    pub sequence: u64,
     pub tick: u32,
     pub date: i32,
     pub kind: EventKind,
@@ -148,6 +169,7 @@ pub struct Event {
 #[derive(Resource, Debug, Default)]
 pub struct EventLog {
     pending: Vec<Event>,
+    recorded: u64,
     pub totals: Totals,
 }
 
@@ -182,6 +204,7 @@ impl EventLog {
         detail: String,
     ) {
         self.push(Event {
+            sequence: 0,
             tick: clock.tick,
             date: clock.date,
             kind,
@@ -192,8 +215,10 @@ impl EventLog {
         });
     }
 
-    /// Records an event and updates the totals.
-    pub fn push(&mut self, event: Event) {
+    /// Records an event (numbering it) and updates the totals.
+    pub fn push(&mut self, mut event: Event) {
+        event.sequence = self.recorded;
+        self.recorded += 1;
         let totals = &mut self.totals;
         match event.kind {
             EventKind::LeaseRentCut => totals.lease_rent_cuts += 1,

@@ -81,7 +81,8 @@ fn slice_orders(seller: AgentId, investor: &Institution, marks: &Marks, value_us
         return;
     }
     let fraction = (value_usd / holdings_value).min(1.0);
-    for holding in &investor.holdings {
+    // Holdings worth nothing (closed securities) are not for sale.
+    for holding in investor.holdings.iter().filter(|h| marks.value_usd(h.asset, h.units) > 0.0) {
         orders.push(Order {
             seller,
             asset: holding.asset,
@@ -158,7 +159,7 @@ pub fn trade_institutions(
                 .filter(|h| !investor.pending_sales.iter().any(|p| p.asset == h.asset))
                 .filter_map(|h| {
                     let security = securities.get(directory.get(h.asset)).ok()?.1;
-                    (!security.eligible_for(min_rating)).then_some(PendingSale {
+                    (security.outstanding() && !security.eligible_for(min_rating)).then_some(PendingSale {
                         asset: h.asset,
                         units_per_day: h.units / f64::from(x.insurer_sale_window_days),
                         days_left: x.insurer_sale_window_days,
@@ -171,7 +172,7 @@ pub fn trade_institutions(
             investor.pending_sales.retain(|sale| {
                 securities
                     .get(directory.get(sale.asset))
-                    .is_ok_and(|(_, security)| !security.eligible_for(min_rating))
+                    .is_ok_and(|(_, security)| security.outstanding() && !security.eligible_for(min_rating))
             });
             for sale in &investor.pending_sales {
                 orders.push(Order {
@@ -191,7 +192,8 @@ pub fn trade_institutions(
     // The cascade: execute, re-mark, and see who must sell next.
     let mut sold_value: BTreeMap<(AgentId, AgentId, Reason), f64> = BTreeMap::new();
     let mut markdowns: BTreeMap<AgentId, (f64, f64)> = BTreeMap::new(); // price before, after
-    let mut margin_calls: BTreeMap<AgentId, (f64, f64)> = BTreeMap::new(); // sale, leverage
+    let mut margin_calls: BTreeMap<AgentId, (f64, f64, f64)> = BTreeMap::new(); // deleveraging, leverage, cash used
+    let mut units_sold: BTreeMap<AgentId, f64> = BTreeMap::new();
     for _ in 0..x.max_cascade_rounds {
         for (&id, mut investor) in institutions.iter_mut().sort::<&AgentId>() {
             if investor.kind != InstitutionKind::HedgeFund || investor.margin_state == MarginState::Failed {
@@ -202,9 +204,11 @@ pub fn trade_institutions(
                 continue;
             };
             let failing = gross <= investor.borrowing_usd;
-            margin_calls.entry(id).or_insert((0.0, investor.leverage(&marks))).0 += sale;
             // Cash repays the lenders first; holdings are sold for the rest.
             let repaid = investor.cash_usd.max(0.0).min(sale).min(investor.borrowing_usd);
+            let call = margin_calls.entry(id).or_insert((0.0, investor.leverage(&marks), 0.0));
+            call.0 += sale;
+            call.2 += repaid;
             investor.cash_usd -= repaid;
             investor.borrowing_usd -= repaid;
             let (value, reason) = if failing {
@@ -227,11 +231,12 @@ pub fn trade_institutions(
             &mut equity_sales,
             &mut sold_value,
             &mut markdowns,
+            &mut units_sold,
         );
     }
 
     // Events: margin calls, forced sales by seller and asset, markdowns of securities.
-    for (&fund, &(sale, leverage)) in &margin_calls {
+    for (&fund, &(sale, leverage, cash_used)) in &margin_calls {
         let Ok((_, mut investor)) = institutions.get_mut(directory.get(fund)) else {
             continue;
         };
@@ -261,8 +266,10 @@ pub fn trade_institutions(
                 None,
                 Some(sale),
                 format!(
-                    "leverage {leverage:.2} above the cap of {:.1}: sells ${sale:.0} to get back to {:.1}",
-                    x.hedge_fund_max_leverage, investor.target_leverage
+                    "leverage {leverage:.2} above the cap of {:.1}: sheds ${sale:.0} of assets to get back to {:.1} (${cash_used:.0} of cash repays lenders, ${:.0} sold)",
+                    x.hedge_fund_max_leverage,
+                    investor.target_leverage,
+                    (sale - cash_used).max(0.0)
                 ),
             );
         }
@@ -281,9 +288,10 @@ pub fn trade_institutions(
         let Ok((_, security)) = securities.get(directory.get(asset)) else {
             continue;
         };
-        // Loss to every unit still held, by investors, sponsors and the wider market.
-        let held_after = security.tranche.principal_usd / 100.0;
-        let loss = (before - after) * held_after;
+        // What the fall cost everyone who did not sell today: institutions that kept their
+        // units, the sponsor, and the wider market's earlier holdings.
+        let kept = (1.0 - units_sold.get(&asset).copied().unwrap_or(0.0)).max(0.0);
+        let loss = (before - after) * security.tranche.principal_usd / 100.0 * kept;
         events.record(
             &clock,
             EventKind::FireSaleMarkdown,
@@ -306,6 +314,7 @@ fn execute(
     equity_sales: &mut ForcedEquitySales,
     sold_value: &mut BTreeMap<(AgentId, AgentId, Reason), f64>,
     markdowns: &mut BTreeMap<AgentId, (f64, f64)>,
+    units_sold: &mut BTreeMap<AgentId, f64>,
 ) {
     let x = &params.fire_sales;
     // Price impact per security from the round's total sales (share of the tranche).
@@ -336,6 +345,7 @@ fn execute(
             investor.add_units(order.asset, -units);
             if let Ok((_, mut security)) = securities.get_mut(directory.get(order.asset)) {
                 security.outside_share += units;
+                *units_sold.entry(order.asset).or_insert(0.0) += units;
             }
             investor.cash_usd += proceeds;
             investor.forced_sales_today_usd += proceeds;

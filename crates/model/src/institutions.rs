@@ -345,7 +345,8 @@ pub fn place_new_issues(
             largest = largest.max(bought / value);
         }
         let placed_share = (sold / value).min(1.0);
-        security.retained_share = 1.0 - placed_share;
+        // Shares within rounding of whole are whole.
+        security.retained_share = if placed_share > 1.0 - 1e-9 { 0.0 } else { 1.0 - placed_share };
         // Proceeds at par-value go to the issuer; when it is not the sponsor (an SPV),
         // the sponsor pays for what it keeps.
         let retained_value = value - sold;
@@ -393,11 +394,14 @@ pub fn accrue_interest(params: Res<Params>, mut institutions: Query<&mut Institu
     }
 }
 
-/// Monthly, after the deals have paid: holders collect coupons and principal.
-pub fn collect_payments(cashflows: Res<SecurityCashflows>, mut institutions: Query<&mut Institution>) {
-    if cashflows.paid.is_empty() {
-        return;
-    }
+/// Monthly, after the deals have paid: holders collect coupons and principal, and drop
+/// securities that have closed (repaid or written off).
+pub fn collect_payments(
+    cashflows: Res<SecurityCashflows>,
+    directory: Res<Directory>,
+    securities: Query<&Security>,
+    mut institutions: Query<&mut Institution>,
+) {
     for mut investor in &mut institutions {
         let mut received = (0.0, 0.0);
         for holding in &investor.holdings {
@@ -408,6 +412,9 @@ pub fn collect_payments(cashflows: Res<SecurityCashflows>, mut institutions: Que
         }
         investor.cash_usd += received.0 + received.1;
         investor.coupons_received_usd += received.0;
+        investor
+            .holdings
+            .retain(|h| securities.get(directory.get(h.asset)).map_or(true, Security::outstanding));
     }
 }
 

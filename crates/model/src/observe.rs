@@ -575,7 +575,7 @@ pub fn record_credit(
                 retained_share: security.retained_share,
                 institutional_share: institutional,
                 outside_share: security.outside_share,
-                holders: holders + u32::from(security.retained_share > 0.0),
+                holders: holders + u32::from(security.retained_share > 1e-9),
                 largest_holder_share: largest.max(security.retained_share),
             });
         }
@@ -617,7 +617,7 @@ pub fn record_credit(
                     agent_id: id.0,
                     kind: investor.kind.label(),
                     asset_id: holding.asset.0,
-                    asset_kind: security.map_or("equity", |s| s.class.label()),
+                    asset_kind: security.map_or("shares", |s| s.class.label()),
                     rating: security.map_or("-", |s| s.rating.map_or("NR", Rating::label)),
                     units: holding.units,
                     market_value_usd: marks.value_usd(holding.asset, holding.units),

@@ -109,13 +109,13 @@ pub fn build_schedule() -> Schedule {
     schedule.add_systems(
         (
             clear_cashflows,
-            // New SPV bonds (from Capex) and last quarter's pools are sold first, so
-            // SPVs have their bond proceeds before the month's draws.
+            // New pools and new SPV bonds (from Capex) are sold first, so SPVs have
+            // their bond proceeds before the month's draws.
+            securitise_leases.run_if(quarter_start),
             place_new_issues,
             build_datacenters,
             service_spvs,
             service_pools,
-            securitise_leases.run_if(quarter_start),
             assess_securities,
             review_ratings,
             collect_payments,

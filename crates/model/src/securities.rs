@@ -79,6 +79,8 @@ pub struct Security {
     pub interest_shortfall_usd: f64,
     /// A rating review is due now (a collateral event happened).
     pub review_due: bool,
+    /// The issuer (an SPV) defaulted on it.
+    pub issuer_defaulted: bool,
 }
 
 impl Security {
@@ -94,15 +96,25 @@ impl Security {
 
     /// Status label for the traces.
     pub fn status(&self) -> &'static str {
-        if self.tranche.principal_usd <= 0.0 && self.realised_loss_usd > 0.0 {
+        let closed = self.tranche.principal_usd <= 0.0;
+        if self.issuer_defaulted {
+            "defaulted"
+        } else if closed && self.realised_loss_usd >= 0.999 * self.original_principal_usd {
             "written_off"
-        } else if self.tranche.principal_usd <= 0.0 {
+        } else if closed && self.realised_loss_usd > 0.0 {
+            "closed_with_loss"
+        } else if closed {
             "repaid"
         } else if self.realised_loss_usd > 0.0 {
             "impaired"
         } else {
             "performing"
         }
+    }
+
+    /// Whether principal is still outstanding (a closed security pays and trades no more).
+    pub fn outstanding(&self) -> bool {
+        self.tranche.principal_usd > 0.0
     }
 
     /// Whether a holder bound to `min_rating` may hold it.

@@ -2,8 +2,8 @@
 //! wholesale leases not yet pooled borrows against them through a pool: a loan of
 //! `advance_rate` × the building's value per lease, cut into senior / mezzanine / equity
 //! tranches by attachment point. Senior and mezzanine tranches are sold to investors at
-//! a par coupon (risk-free + liquidity premium + expected loss); the sponsor keeps the
-//! equity tranche and whatever investors did not buy. Each month the pooled leases'
+//! a par coupon (risk-free + liquidity premium + expected loss) the same day; the sponsor
+//! keeps the equity tranche and whatever investors did not buy. From the next month the pooled leases'
 //! rent runs through the waterfall: losses are written off from the bottom, interest is
 //! paid senior first, and a breached coverage test diverts the rest to the senior
 //! tranche; what is left goes back to the sponsor. When a pooled lease ends (default,
@@ -55,6 +55,7 @@ pub fn securitise_leases(
     mut directory: ResMut<Directory>,
     mut leases: Query<(&AgentId, &mut Lease)>,
     datacenters: Query<(&AgentId, &DataCenter)>,
+    mut events: ResMut<EventLog>,
 ) {
     let s = &params.securitisation;
     let size = s.pool_size as usize;
@@ -111,7 +112,7 @@ pub fn securitise_leases(
                 let equity = classes[k] == SecurityClass::Equity;
                 let coupon = if equity { 0.0 } else { par_coupon(&params, el) };
                 let agency_pd = pd * (1.0 - params.ratings.optimism);
-                tranches.push(spawn_agent(
+                let id = spawn_agent(
                     &mut commands,
                     &mut ids,
                     &mut directory,
@@ -145,8 +146,20 @@ pub fn securitise_leases(
                         realised_loss_usd: 0.0,
                         interest_shortfall_usd: 0.0,
                         review_due: false,
+                        issuer_defaulted: false,
                     },
-                ));
+                );
+                if equity {
+                    events.record(
+                        &clock,
+                        EventKind::SecurityIssued,
+                        id,
+                        Some(pool_id),
+                        Some(principals[k]),
+                        format!("equity tranche (first loss, unrated) kept by sponsor {}", sponsor.0),
+                    );
+                }
+                tranches.push(id);
             }
             spawn_with_id(
                 &mut commands,
@@ -178,6 +191,15 @@ pub fn service_pools(
     let month = clock.month as i32;
     let rent_per_mw = market_rent_now(&params, &clock, &datacenters);
     for (&pool_id, mut pool) in pools.iter_mut().sort::<&AgentId>() {
+        // A pool pays from the month after it is issued.
+        let issued_this_month = pool
+            .tranches
+            .first()
+            .and_then(|&id| securities.get(directory.get(id)).ok())
+            .is_some_and(|s| s.issue_month == month);
+        if issued_this_month {
+            continue;
+        }
         let (mut loss, mut recovered, mut rent) = (0.0, 0.0, 0.0);
         let mut collateral_event = false;
         for collateral in pool.collateral.iter_mut().filter(|c| c.performing) {

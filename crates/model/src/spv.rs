@@ -200,6 +200,7 @@ pub fn create_spv(
             realised_loss_usd: 0.0,
             interest_shortfall_usd: 0.0,
             review_due: false,
+            issuer_defaulted: false,
         },
     );
     spawn_with_id(
@@ -295,20 +296,19 @@ pub fn service_spvs(
                 let paid = accounts
                     .get(directory.get(spv.tenant))
                     .map_or(0.0, |tenant| claim.min(tenant.cash_usd.max(0.0)));
-                if claim > 0.0 {
-                    events.record(
-                        &clock,
-                        EventKind::GuaranteeCalled,
-                        spv_id,
-                        Some(spv.tenant),
-                        Some(paid),
-                        format!(
-                            "tenant left ({}); guarantee pays ${paid:.0} of a ${claim:.0} claim (cap ${:.0}, bonds ${principal:.0}, building would fetch ${sale_value:.0}); it prepays the bonds",
-                            leaseback.status.label(),
-                            leaseback.rvg_cap_usd,
-                        ),
-                    );
-                }
+                let detail = if claim > 0.0 {
+                    format!(
+                        "tenant left ({}); guarantee pays ${paid:.0} of a ${claim:.0} claim (cap ${:.0}, bonds ${principal:.0}, building would fetch ${sale_value:.0}); it prepays the bonds",
+                        leaseback.status.label(),
+                        leaseback.rvg_cap_usd,
+                    )
+                } else {
+                    format!(
+                        "tenant left ({}); nothing to pay: the building would fetch ${sale_value:.0}, more than the bonds' ${principal:.0}",
+                        leaseback.status.label()
+                    )
+                };
+                events.record(&clock, EventKind::GuaranteeCalled, spv_id, Some(spv.tenant), Some(paid), detail);
                 if paid > 0.0 {
                     if let Ok(mut tenant) = accounts.get_mut(directory.get(spv.tenant)) {
                         tenant.cash_usd -= paid;
@@ -400,6 +400,7 @@ pub fn service_spvs(
             &mut cashflows,
         );
         bond.tranche.principal_usd = 0.0;
+        bond.issuer_defaulted = true;
         bond.realised_loss_usd += loss;
         bond.review_due = true;
         // What is left after the bond goes to the equity holders pro rata; the sponsor

@@ -286,7 +286,12 @@ pub fn leases() -> TableSpec {
             col("status", Dict, "label", "active, broken, defaulted or expired"),
             col("rent_usd_per_month", F64, "USD per month", "current rent"),
             col("start_date", Date32, "date", "first month rent is due"),
-            col("break_date", Date32, "date", "first month the break option can be used"),
+            col(
+                "break_date",
+                Date32,
+                "date",
+                "first month the tenant may leave; for a lease-back, the start of the one-quarter notice window before end_date (an option date)",
+            ),
             col("end_date", Date32, "date", "end of term"),
             col("rent_cuts", U32, "count", "rent cuts granted so far"),
             col("stress", F64, "score", "tenant stress at the last renegotiation window"),
@@ -338,7 +343,7 @@ pub fn securities() -> TableSpec {
                 "status",
                 Dict,
                 "label",
-                "performing, impaired (some principal written off), written_off or repaid",
+                "performing; impaired (some principal written off); repaid; closed_with_loss (repaid in part, the rest written off); written_off (all lost); defaulted (its SPV defaulted: repaid from the building's sale, any shortfall written off)",
             ),
             col(
                 "rating",
@@ -383,7 +388,12 @@ pub fn securities() -> TableSpec {
                 "count",
                 "institutions holding it, plus the sponsor if it keeps some",
             ),
-            col("largest_holder_share", F64, "share", "the largest single holder's share"),
+            col(
+                "largest_holder_share",
+                F64,
+                "share",
+                "the largest share held by one institution or the sponsor (the wider market's outside_share is many small holders)",
+            ),
         ],
     )
 }
@@ -399,7 +409,12 @@ pub fn investors() -> TableSpec {
             col("gross_assets_usd", F64, "USD", "cash + holdings at market"),
             col("cash_usd", F64, "USD", "cash"),
             col("borrowing_usd", F64, "USD", "debt to prime brokers (hedge funds)"),
-            nullable("leverage", F64, "ratio", "gross assets / NAV (null once NAV is gone)"),
+            nullable(
+                "leverage",
+                F64,
+                "ratio",
+                "gross assets / NAV at the close (null once NAV is gone); margin calls are checked at the next day's opening marks",
+            ),
             col("equities_usd", F64, "USD", "listed AI shares at market"),
             col("investment_grade_usd", F64, "USD", "securities rated BBB or better, at market"),
             col("high_yield_usd", F64, "USD", "securities rated below BBB or unrated, at market"),
@@ -433,7 +448,7 @@ pub fn holdings() -> TableSpec {
                 "asset_kind",
                 Dict,
                 "label",
-                "equity, lease_bond, senior, mezzanine or equity tranche (`equity` = shares)",
+                "shares (of a listed firm), or the security's kind: lease_bond, senior, mezzanine, equity (tranche)",
             ),
             col("rating", Dict, "label", "the security's rating; `-` for shares"),
             col("units", F64, "shares, or share of the tranche", "amount held"),
@@ -448,6 +463,12 @@ pub fn events() -> TableSpec {
         "one event",
         entity("what happened; every kind, with who its agent and counterparty are, is listed under “Event kinds” below"),
         vec![
+            col(
+                "sequence",
+                U64,
+                "count",
+                "the event's place in the run (0, 1, 2 …): the order things happened, also within a day",
+            ),
             nullable("counterparty_id", U64, "id", "the other party, if any"),
             nullable("amount_usd", F64, "USD", "the amount involved, if any"),
             col("detail", Utf8, "text", "a short description"),
