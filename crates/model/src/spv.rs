@@ -483,3 +483,193 @@ fn pay_bond(
     entry.interest_usd += paid.interest_usd;
     entry.principal_usd += paid.principal_usd;
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use bevy_ecs::system::RunSystemOnce;
+
+    use super::*;
+
+    const SPONSOR: AgentId = AgentId(1);
+    const TENANT: AgentId = AgentId(2);
+    const SPV: AgentId = AgentId(3);
+    const BUILDING: AgentId = AgentId(4);
+    const LEASE: AgentId = AgentId(5);
+    const BOND: AgentId = AgentId(6);
+
+    /// One let SPV building with its bond, a quarter of it kept by the sponsor; the
+    /// lease-back's status and the SPV's cash are the test's to choose.
+    fn world(lease_status: LeaseStatus, spv_cash: f64, tenant_cash: f64) -> World {
+        let params = Params(Arc::new(bubblesim_config::Config::baseline()));
+        let cost = 3e9;
+        let mut lease = Lease::leaseback(&params, TENANT, SPV, BUILDING, 4.8e7, 0, cost);
+        lease.status = lease_status;
+        let principal = 2.7e9;
+        let bond = Security {
+            class: SecurityClass::LeaseBond,
+            issuer: SPV,
+            sponsor: SPONSOR,
+            proceeds_to: SPV,
+            tranche: Tranche {
+                principal_usd: principal,
+                coupon: 0.065,
+            },
+            original_principal_usd: principal,
+            attachment: 0.0,
+            detachment: 1.0,
+            issue_month: 0,
+            placed: true,
+            retained_share: 0.25,
+            outside_share: 0.0,
+            rating: Some(Rating::A),
+            agency_default_probability: 0.0005,
+            model_default_probability: 0.0005,
+            expected_loss: 0.0,
+            fair_price: 100.0,
+            fire_sale_discount: 0.0,
+            realised_loss_usd: 0.0,
+            interest_shortfall_usd: 0.0,
+            review_due: false,
+            issuer_defaulted: false,
+        };
+        let spv = Spv {
+            sponsor: SPONSOR,
+            tenant: TENANT,
+            datacenter: BUILDING,
+            leaseback: LEASE,
+            bond: BOND,
+            cost_usd: cost,
+            sponsor_equity_usd: 4e8,
+            tenant_equity_usd: 1e8,
+            completion_month: 0,
+            reserve_months: 6.0,
+            guarantee_settled: false,
+            defaulted: false,
+        };
+        let firm = |kind| Firm {
+            kind,
+            name: Arc::from("x"),
+            active: true,
+        };
+        let let_to = (lease_status == LeaseStatus::Active).then_some(TENANT);
+        fn put(world: &mut World, directory: &mut Directory, id: AgentId, bundle: impl Bundle) {
+            let entity = world.spawn((id, bundle)).id();
+            directory.insert(id, entity);
+        }
+        let mut world = World::new();
+        let mut directory = Directory::default();
+        let d = &mut directory;
+        put(
+            &mut world,
+            d,
+            SPONSOR,
+            (firm(FirmKind::Sponsor), Accounts::with_cash(2e10, 0.0, 2e10)),
+        );
+        put(
+            &mut world,
+            d,
+            TENANT,
+            (firm(FirmKind::Hyperscaler), Accounts::with_cash(tenant_cash, 0.0, 1e11)),
+        );
+        put(
+            &mut world,
+            d,
+            SPV,
+            (firm(FirmKind::Spv), Accounts::with_cash(spv_cash, principal, 5e8), spv),
+        );
+        put(
+            &mut world,
+            d,
+            BUILDING,
+            DataCenter {
+                owner: SPV,
+                capacity_mw: 300.0,
+                completion_month: 0,
+                lease: let_to.map(|_| LEASE),
+                tenant: let_to,
+            },
+        );
+        put(&mut world, d, LEASE, lease);
+        put(&mut world, d, BOND, bond);
+        let mut clock = Clock::new(crate::calendar::days_from_civil(2025, 1, 2), 10.0);
+        clock.month = 13;
+        world.insert_resource(params);
+        world.insert_resource(clock);
+        world.insert_resource(directory);
+        world.insert_resource(SecurityCashflows::default());
+        world.insert_resource(EventLog::default());
+        world
+    }
+
+    /// Cash of sponsor, tenant and SPV together.
+    fn inside_cash(world: &mut World) -> f64 {
+        let mut query = world.query::<(&AgentId, &Accounts)>();
+        let mut all: Vec<(AgentId, f64)> = query.iter(world).map(|(&id, a)| (id, a.cash_usd)).collect();
+        all.sort_by_key(|(id, _)| *id);
+        all.iter().map(|(_, cash)| cash).sum()
+    }
+
+    /// Runs a month and checks that what left the three is exactly what the bond's
+    /// outside holders were paid; returns the world and the events.
+    fn month_conserves_money(mut world: World) -> (World, Vec<crate::events::Event>) {
+        let before = inside_cash(&mut world);
+        world.run_system_once(service_spvs).expect("the system runs");
+        let after = inside_cash(&mut world);
+        let paid = world.resource::<SecurityCashflows>().paid.get(&BOND).copied().unwrap_or_default();
+        let external = (paid.interest_usd + paid.principal_usd) * 0.75;
+        assert!(
+            (before - after - external).abs() < 1e-3,
+            "inside cash fell by {} but holders outside got {external}",
+            before - after
+        );
+        let events = world.resource_mut::<EventLog>().drain();
+        (world, events)
+    }
+
+    fn bond(world: &mut World) -> Security {
+        let mut query = world.query::<(&AgentId, &Security)>();
+        query.iter(world).find(|(id, _)| **id == BOND).map(|(_, s)| s.clone()).unwrap()
+    }
+
+    #[test]
+    fn a_let_spv_pays_its_bond_and_distributes_the_rest() {
+        let (mut world, _) = month_conserves_money(world(LeaseStatus::Active, 5e8, 1e11));
+        let bond = bond(&mut world);
+        assert!(bond.tranche.principal_usd < 2.7e9 && bond.realised_loss_usd == 0.0);
+    }
+
+    #[test]
+    fn a_departing_tenant_pays_the_guarantee_to_the_bondholders() {
+        // A vacant market: the building would fetch less than the bonds.
+        let mut w = world(LeaseStatus::Broken, 5e8, 1e11);
+        w.resource_mut::<Params>().0 = Arc::new({
+            let mut config = bubblesim_config::Config::baseline();
+            config.financing.building_cap_rate = 0.5;
+            config
+        });
+        let (mut world, events) = month_conserves_money(w);
+        let called = events
+            .iter()
+            .find(|e| e.kind == EventKind::GuaranteeCalled)
+            .expect("the guarantee is called");
+        assert!(called.amount_usd.unwrap() > 0.0);
+        assert!(bond(&mut world).tranche.principal_usd < 2.7e9 - called.amount_usd.unwrap() + 1.0);
+    }
+
+    #[test]
+    fn an_spv_that_cannot_pay_defaults_and_its_bond_takes_the_shortfall() {
+        let mut w = world(LeaseStatus::Broken, 0.0, 0.0);
+        w.resource_mut::<Params>().0 = Arc::new({
+            let mut config = bubblesim_config::Config::baseline();
+            config.financing.building_cap_rate = 0.5;
+            config
+        });
+        let (mut world, events) = month_conserves_money(w);
+        assert!(events.iter().any(|e| e.kind == EventKind::SpvDefault));
+        let bond = bond(&mut world);
+        assert!(bond.issuer_defaulted && bond.tranche.principal_usd == 0.0 && bond.realised_loss_usd > 0.0);
+        assert_eq!(bond.status(), "defaulted");
+    }
+}

@@ -203,3 +203,34 @@ fn the_stress_scenario_runs_the_cascade_in_order() {
         assert!(security.tranche.principal_usd >= 0.0);
     }
 }
+
+#[test]
+fn hyperscalers_build_off_balance_sheet_only_when_reported_debt_costs_more() {
+    use bubblesim_model::datacenters::DataCenter;
+    use bubblesim_model::firms::FirmKind;
+    use bubblesim_model::spv::Spv;
+    let count = |sim: &mut Simulation| {
+        let world = sim.world_mut();
+        let spvs = world.query::<&Spv>().iter(world).count();
+        let hyperscalers: Vec<AgentId> = world
+            .query::<(&AgentId, &Firm)>()
+            .iter(world)
+            .filter(|(_, f)| f.kind == FirmKind::Hyperscaler)
+            .map(|(&id, _)| id)
+            .collect();
+        let owned = world
+            .query::<&DataCenter>()
+            .iter(world)
+            .filter(|dc| hyperscalers.contains(&dc.owner) && dc.tenant == Some(dc.owner) && dc.lease.is_none())
+            .count();
+        (spvs, owned)
+    };
+    let mut penalised = simulation(&ConfigSource::baseline(), &["run.years=0.5"]);
+    let mut free = simulation(&ConfigSource::baseline(), &["run.years=0.5", "financing.reported_debt_penalty=0"]);
+    step(&mut penalised, u32::MAX);
+    step(&mut free, u32::MAX);
+    let (spvs, owned) = count(&mut penalised);
+    assert!(spvs > 0 && owned == 0, "with the penalty: {spvs} SPVs, {owned} own buildings");
+    let (spvs, owned) = count(&mut free);
+    assert!(spvs == 0 && owned > 0, "without it: {spvs} SPVs, {owned} own buildings");
+}
