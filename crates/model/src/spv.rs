@@ -633,6 +633,13 @@ mod tests {
         query.iter(world).find(|(id, _)| **id == BOND).map(|(_, s)| s.clone()).unwrap()
     }
 
+    /// A market where the building would fetch far less than the bonds.
+    fn depress_building_values(world: &mut World) {
+        let mut config = bubblesim_config::Config::baseline();
+        config.financing.building_cap_rate = 0.5;
+        world.resource_mut::<Params>().0 = Arc::new(config);
+    }
+
     #[test]
     fn a_let_spv_pays_its_bond_and_distributes_the_rest() {
         let (mut world, _) = month_conserves_money(world(LeaseStatus::Active, 5e8, 1e11));
@@ -642,13 +649,8 @@ mod tests {
 
     #[test]
     fn a_departing_tenant_pays_the_guarantee_to_the_bondholders() {
-        // A vacant market: the building would fetch less than the bonds.
         let mut w = world(LeaseStatus::Broken, 5e8, 1e11);
-        w.resource_mut::<Params>().0 = Arc::new({
-            let mut config = bubblesim_config::Config::baseline();
-            config.financing.building_cap_rate = 0.5;
-            config
-        });
+        depress_building_values(&mut w);
         let (mut world, events) = month_conserves_money(w);
         let called = events
             .iter()
@@ -661,11 +663,7 @@ mod tests {
     #[test]
     fn an_spv_that_cannot_pay_defaults_and_its_bond_takes_the_shortfall() {
         let mut w = world(LeaseStatus::Broken, 0.0, 0.0);
-        w.resource_mut::<Params>().0 = Arc::new({
-            let mut config = bubblesim_config::Config::baseline();
-            config.financing.building_cap_rate = 0.5;
-            config
-        });
+        depress_building_values(&mut w);
         let (mut world, events) = month_conserves_money(w);
         assert!(events.iter().any(|e| e.kind == EventKind::SpvDefault));
         let bond = bond(&mut world);
