@@ -1,14 +1,20 @@
-//! bubblesim's economy: a bevy_ecs world of firms, investors, data centres, GPU cohorts
-//! and leases, and the systems that move money, assets and beliefs between them. No I/O:
-//! the driver steps the [`Simulation`] and drains its [`Observations`].
+//! bubblesim's economy: a bevy_ecs world of firms, investors, data centres, GPU cohorts,
+//! leases and the securities built on them, and the systems that move money, assets and
+//! beliefs between them. No I/O: the driver steps the [`Simulation`] and drains its
+//! [`Observations`].
 //!
 //! How the parts fit:
 //! - `setup` spawns the agents of a `Config`, each with a stable [`AgentId`];
 //! - `schedule` chains the phases of a tick; monthly and quarterly systems run on the
 //!   first trading day of a month or quarter (`calendar`);
-//! - one module per mechanism, its components beside it: `demand`, `compute_market`,
-//!   `revenue`, `funding`, `obsolescence`, `capex`, `leases`, `narrative`, `sentiment`,
-//!   `market`, `accounting`;
+//! - one module per mechanism, its components beside it — the real side: `demand`,
+//!   `compute_market`, `revenue`, `funding`, `obsolescence`, `capex`, `construction`,
+//!   `leases`, `shock`; the financing chain: `spv` (SPVs and lease-backs),
+//!   `securitisation` (pools and their waterfall), `securities` (bonds, tranches, their
+//!   risk and prices), `ratings`, `institutions` (holders), `fire_sales` (forced sales
+//!   and contagion); markets: `narrative`, `sentiment`, `market`; and `accounting`;
+//! - `credit` and `waterfall` are the pure arithmetic the financing chain uses (Vasicek
+//!   pool losses, the rating scale, the tranche waterfall), tested on their own;
 //! - `observe` copies state into rows for the recorder; `events` keeps the event log;
 //! - `rng` derives every random draw from (seed, purpose, tick, agent), so results do not
 //!   depend on thread count or iteration order.
