@@ -153,33 +153,52 @@ fn the_stress_scenario_runs_the_cascade_in_order() {
             .map(|(&id, _)| id)
             .expect("the shocked firm exists")
     };
-    let first = |what: &dyn Fn(&Event) -> bool, after: i32| events.iter().find(|e| e.date >= after && what(e)).cloned();
-    let shock = first(&|e| e.kind == EventKind::Shock && e.agent == shocked, i32::MIN).expect("the shock starts");
+    // The first event after `after` (in the run's event sequence) that matches.
+    let first = |what: &dyn Fn(&Event) -> bool, after: Option<&Event>| {
+        let after = after.map_or(0, |e| e.sequence + 1);
+        events.iter().find(|e| e.sequence >= after && what(e)).cloned()
+    };
+    let stress_before = |lease: AgentId, sequence: u64| {
+        events
+            .iter()
+            .rev()
+            .find(|e| e.kind == EventKind::TenantStress && e.agent == lease && e.sequence < sequence)
+            .cloned()
+    };
+    let shock = first(&|e| e.kind == EventKind::Shock && e.agent == shocked, None).expect("the shock starts");
+    // The shocked tenant's first renegotiation, break or default, at a lease whose stress
+    // had been recorded.
     let renegotiated = first(
-        &|e| matches!(e.kind, EventKind::LeaseRentCut | EventKind::LeaseBreak | EventKind::LeaseDefault) && e.counterparty == Some(shocked),
-        shock.date,
+        &|e| {
+            matches!(e.kind, EventKind::LeaseRentCut | EventKind::LeaseBreak | EventKind::LeaseDefault)
+                && e.counterparty == Some(shocked)
+                && stress_before(e.agent, e.sequence).is_some()
+        },
+        Some(&shock),
     )
-    .expect("the shocked tenant renegotiates, leaves or defaults");
-    let stressed = first(&|e| e.kind == EventKind::TenantStress && e.agent == renegotiated.agent, shock.date)
-        .expect("its stress was recorded at that lease");
+    .expect("the stressed tenant renegotiates, leaves or defaults");
+    let stressed = stress_before(renegotiated.agent, renegotiated.sequence).expect("its stress was recorded");
     let downgrade = first(
         &|e| e.kind == EventKind::RatingDowngrade && e.detail.contains("below investment grade"),
-        renegotiated.date,
+        Some(&renegotiated),
     )
     .expect("a security falls below investment grade");
     let security = downgrade.agent;
     let forced = first(
         &|e| e.kind == EventKind::ForcedSale && e.counterparty == Some(security),
-        downgrade.date,
+        Some(&downgrade),
     )
     .expect("holders are forced to sell it");
     let markdown = first(
         &|e| e.kind == EventKind::FireSaleMarkdown && e.agent == security && e.amount_usd.unwrap_or(0.0) > 0.0,
-        forced.date,
+        Some(&forced),
     )
     .expect("the sales mark down everyone still holding it");
-    assert!(stressed.date <= renegotiated.date);
-    assert!(renegotiated.date <= downgrade.date && downgrade.date <= forced.date && forced.date <= markdown.date);
+    // Dates follow the sequence.
+    let chain = [&stressed, &renegotiated, &downgrade, &forced, &markdown];
+    for pair in chain.windows(2) {
+        assert!(pair[0].sequence < pair[1].sequence && pair[0].date <= pair[1].date);
+    }
     // Losses reached tranche holders along the way.
     assert!(
         events
