@@ -36,12 +36,9 @@ pub struct Spv {
     /// The original lease-back, whose guarantee protects the bond.
     pub leaseback: AgentId,
     pub bond: AgentId,
-    pub cost_usd: f64,
     pub sponsor_equity_usd: f64,
     pub tenant_equity_usd: f64,
     pub completion_month: i32,
-    /// Months of debt service kept as a reserve before distributing cash.
-    pub reserve_months: f64,
     pub guarantee_settled: bool,
     pub defaulted: bool,
 }
@@ -220,11 +217,9 @@ pub fn create_spv(
                 datacenter: dc_id,
                 leaseback: lease_id,
                 bond,
-                cost_usd: cost,
                 sponsor_equity_usd: sponsor_equity,
                 tenant_equity_usd: tenant_equity,
                 completion_month: deal.completion_month,
-                reserve_months: f.spv_reserve_months,
                 guarantee_settled: false,
                 defaulted: false,
             },
@@ -347,7 +342,8 @@ pub fn service_spvs(
             let leased = building.tenant.is_some() && building.completed(clock.month);
             if let Ok(mut own) = accounts.get_mut(directory.get(spv_id)) {
                 own.debt_usd = bond.tranche.principal_usd;
-                let reserve = spv.reserve_months * (interest + amortisation);
+                // Months of debt service kept before distributing cash.
+                let reserve = f.spv_reserve_months * (interest + amortisation);
                 let excess = own.cash_usd - reserve;
                 if leased && excess > 0.0 {
                     own.cash_usd -= excess;
@@ -540,11 +536,9 @@ mod tests {
             datacenter: BUILDING,
             leaseback: LEASE,
             bond: BOND,
-            cost_usd: cost,
             sponsor_equity_usd: 4e8,
             tenant_equity_usd: 1e8,
             completion_month: 0,
-            reserve_months: 6.0,
             guarantee_settled: false,
             defaulted: false,
         };
