@@ -8,6 +8,7 @@ use bubblesim_model::Observations;
 use bubblesim_model::observe::{
     ComputeRow, DatacenterRow, FirmRow, GpuRow, HoldingRow, InvestorRow, LeaseRow, MarketRow, RetailRow, SecurityRow, SentimentRow,
 };
+use bubblesim_model::observe_boom::{BubbleRow, FlowRow};
 use bubblesim_model::{Event, EventKind};
 use bubblesim_record::{ColumnData, RecordError, TableWriter, WriterOptions, tables};
 
@@ -30,6 +31,7 @@ fn market(rows: &[MarketRow]) -> Vec<ColumnData> {
         C::F64(map(rows, |r| r.fundamental_usd_per_share)),
         C::F64(map(rows, |r| r.drawdown)),
         C::F64(map(rows, |r| r.retail_net_buy_usd)),
+        C::F64(map(rows, |r| r.volume_usd)),
     ]
 }
 
@@ -268,6 +270,51 @@ fn events(rows: &[Event]) -> Vec<ColumnData> {
     ]
 }
 
+fn flows(rows: &[FlowRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::U64(map(rows, |r| r.from_id)),
+        C::Name(map(rows, |r| r.from_name.clone())),
+        C::U64(map(rows, |r| r.to_id)),
+        C::Name(map(rows, |r| r.to_name.clone())),
+        C::Label(map(rows, |r| r.kind)),
+        C::F64(map(rows, |r| r.amount_usd)),
+        C::Bool(map(rows, |r| r.circular)),
+    ]
+}
+
+fn bubble(rows: &[BubbleRow]) -> Vec<ColumnData> {
+    vec![
+        C::U32(map(rows, |r| r.tick)),
+        C::Date32(map(rows, |r| r.date)),
+        C::U32(map(rows, |r| u32::from(r.total))),
+        C::U32(map(rows, |r| u32::from(r.uncertainty))),
+        C::U32(map(rows, |r| u32::from(r.pure_plays))),
+        C::U32(map(rows, |r| u32::from(r.novice_investors))),
+        C::U32(map(rows, |r| u32::from(r.narrative))),
+        C::F64(map(rows, |r| r.forecast_dispersion)),
+        C::F64(map(rows, |r| r.capex_to_revenue)),
+        C::F64(map(rows, |r| r.ai_capital_share)),
+        C::F64(map(rows, |r| r.retail_flow_share)),
+        C::F64(map(rows, |r| r.novice_share)),
+        C::F64(map(rows, |r| r.hype)),
+        C::F64(map(rows, |r| r.consensus_growth)),
+        C::F64(map(rows, |r| r.ai_capex_usd_per_year)),
+        C::F64(map(rows, |r| r.ai_revenue_usd_per_year)),
+        C::F64(map(rows, |r| r.venture_ai_capital_usd)),
+        C::F64(map(rows, |r| r.venture_mark_return)),
+        C::U64(map(rows, |r| r.adopters_piloting)),
+        C::U64(map(rows, |r| r.adopters_paying)),
+        C::U64(map(rows, |r| r.adopters_with_return)),
+        C::U64(map(rows, |r| r.adopters_churned)),
+        C::U32(map(rows, |r| r.model_releases)),
+        C::F64(map(rows, |r| r.last_capability_gain)),
+        C::F64(map(rows, |r| r.circular_deployed_gw)),
+        C::Bool(map(rows, |r| r.circular_active)),
+    ]
+}
+
 /// One open writer per table.
 pub struct TableSet {
     market: TableWriter,
@@ -282,6 +329,8 @@ pub struct TableSet {
     investors: TableWriter,
     holdings: TableWriter,
     events: TableWriter,
+    flows: TableWriter,
+    bubble: TableWriter,
 }
 
 impl TableSet {
@@ -299,6 +348,8 @@ impl TableSet {
             investors: TableWriter::create(dir, tables::investors(), options)?,
             holdings: TableWriter::create(dir, tables::holdings(), options)?,
             events: TableWriter::create(dir, tables::events(), options)?,
+            flows: TableWriter::create(dir, tables::flows(), options)?,
+            bubble: TableWriter::create(dir, tables::bubble(), options)?,
         })
     }
 
@@ -315,7 +366,9 @@ impl TableSet {
         self.securities.push(securities(&rows.securities))?;
         self.investors.push(investors(&rows.investors))?;
         self.holdings.push(holdings(&rows.holdings))?;
-        self.events.push(events(&rows.events))
+        self.events.push(events(&rows.events))?;
+        self.flows.push(flows(&rows.flows))?;
+        self.bubble.push(bubble(&rows.bubble))
     }
 
     /// Closes every file; returns rows written per table.
@@ -333,6 +386,8 @@ impl TableSet {
             self.investors,
             self.holdings,
             self.events,
+            self.flows,
+            self.bubble,
         ];
         writers
             .into_iter()

@@ -10,7 +10,7 @@ use arrow_array::{ArrayAccessor, RecordBatch, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 
-const TABLES: [&str; 12] = [
+const TABLES: [&str; 14] = [
     "market",
     "sentiment",
     "compute",
@@ -23,6 +23,8 @@ const TABLES: [&str; 12] = [
     "investors",
     "holdings",
     "events",
+    "flows",
+    "bubble",
 ];
 
 fn bubblesim(args: &[&str], cwd: &Path) -> Output {

@@ -8,15 +8,18 @@
 //! [`ConfigError`] that names the file or `--set` argument, the key path and what is
 //! allowed.
 //!
-//! - `schema` — the typed sections of [`Config`];
+//! - `schema` — the typed sections of [`Config`] (`boom` holds those of markets,
+//!   beliefs, venture money, the circular deal and the bubble index);
 //! - `load` — parsing, key checks, overrides, merging;
-//! - `validate` — ranges and relations;
+//! - `validate` — ranges and relations (`validate_boom` for the `boom` sections);
 //! - `error` — [`ConfigError`].
 
+mod boom;
 mod error;
 mod load;
 mod schema;
 mod validate;
+mod validate_boom;
 
 pub use error::ConfigError;
 pub use load::{ConfigSource, baseline_table, key_paths, load};

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::boom::*;
+
 /// A whole scenario: every parameter the model reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +32,13 @@ pub struct Config {
     pub institutions: Vec<InstitutionConfig>,
     pub fire_sales: FireSaleConfig,
     pub shock: ShockConfig,
+    pub carmaker: CarmakerConfig,
+    pub news: NewsConfig,
+    pub adoption: AdoptionConfig,
+    pub forecasts: ForecastConfig,
+    pub venture: VentureConfig,
+    pub circular: CircularConfig,
+    pub bubble: BubbleConfig,
 }
 
 /// Scenario identity, seed and horizon.
@@ -59,6 +68,7 @@ pub struct RecordConfig {
     pub securities_every_ticks: u32,
     pub investors_every_ticks: u32,
     pub holdings_every_ticks: u32,
+    pub bubble_every_ticks: u32,
     pub row_group_rows: u32,
     pub zstd_level: i32,
 }
@@ -260,6 +270,9 @@ pub struct RetailConfig {
     pub fundamentalist_lots_per_mispricing: f64,
     pub min_group_share: f64,
     pub trend_halflife_ticks: f64,
+    pub households_per_agent: f64,
+    pub novice_learning_per_drawdown: f64,
+    pub novice_entry_per_hype: f64,
 }
 
 /// Price formation of the listed firms.
@@ -272,6 +285,12 @@ pub struct MarketConfig {
     pub fair_price_earnings: f64,
     pub fair_price_book: f64,
     pub required_return: f64,
+    pub sector_volatility_daily: f64,
+    pub attention_weight: f64,
+    pub attention_halflife_ticks: f64,
+    pub institution_rebalance_per_day: f64,
+    pub hedge_fund_value_tilt: f64,
+    pub earnings_price_response: f64,
 }
 
 /// The hype state.

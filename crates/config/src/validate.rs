@@ -3,43 +3,43 @@
 
 use crate::Config;
 
-type Problem = (String, String);
+pub(crate) type Problem = (String, String);
 
 /// A tiny checker that records key paths in its error.
-struct Check<'a> {
+pub(crate) struct Check<'a> {
     prefix: &'a str,
 }
 
 impl Check<'_> {
-    fn path(&self, key: &str) -> String {
+    pub(crate) fn path(&self, key: &str) -> String {
         format!("{}.{key}", self.prefix)
     }
-    fn fail(&self, key: &str, reason: String) -> Result<(), Problem> {
+    pub(crate) fn fail(&self, key: &str, reason: String) -> Result<(), Problem> {
         Err((self.path(key), reason))
     }
     /// `low <= value <= high`.
-    fn within(&self, key: &str, value: f64, low: f64, high: f64) -> Result<(), Problem> {
+    pub(crate) fn within(&self, key: &str, value: f64, low: f64, high: f64) -> Result<(), Problem> {
         if (low..=high).contains(&value) {
             Ok(())
         } else {
             self.fail(key, format!("must be between {low} and {high}, got {value}"))
         }
     }
-    fn probability(&self, key: &str, value: f64) -> Result<(), Problem> {
+    pub(crate) fn probability(&self, key: &str, value: f64) -> Result<(), Problem> {
         if (0.0..=1.0).contains(&value) {
             Ok(())
         } else {
             self.fail(key, format!("is a probability or share: must be between 0 and 1, got {value}"))
         }
     }
-    fn positive(&self, key: &str, value: f64) -> Result<(), Problem> {
+    pub(crate) fn positive(&self, key: &str, value: f64) -> Result<(), Problem> {
         if value > 0.0 {
             Ok(())
         } else {
             self.fail(key, format!("must be greater than 0, got {value}"))
         }
     }
-    fn non_negative(&self, key: &str, value: f64) -> Result<(), Problem> {
+    pub(crate) fn non_negative(&self, key: &str, value: f64) -> Result<(), Problem> {
         if value >= 0.0 {
             Ok(())
         } else {
@@ -47,7 +47,7 @@ impl Check<'_> {
         }
     }
     /// A yearly rate of change: above −100%.
-    fn rate(&self, key: &str, value: f64) -> Result<(), Problem> {
+    pub(crate) fn rate(&self, key: &str, value: f64) -> Result<(), Problem> {
         if value > -1.0 && value <= 100.0 {
             Ok(())
         } else {
@@ -57,7 +57,7 @@ impl Check<'_> {
             )
         }
     }
-    fn name(&self, key: &str, value: &str) -> Result<(), Problem> {
+    pub(crate) fn name(&self, key: &str, value: &str) -> Result<(), Problem> {
         let ok = !value.is_empty() && value.len() <= 64 && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if ok {
             Ok(())
@@ -71,7 +71,7 @@ impl Check<'_> {
 }
 
 /// Fails on the second of two entries with the same name; `names` holds (key path, name).
-fn unique_names(what: &str, mut names: Vec<(String, &str)>) -> Result<(), Problem> {
+pub(crate) fn unique_names(what: &str, mut names: Vec<(String, &str)>) -> Result<(), Problem> {
     names.sort_by(|a, b| a.1.cmp(b.1));
     for pair in names.windows(2) {
         if pair[0].1 == pair[1].1 {
@@ -84,7 +84,7 @@ fn unique_names(what: &str, mut names: Vec<(String, &str)>) -> Result<(), Proble
     Ok(())
 }
 
-fn at(prefix: &str) -> Check<'_> {
+pub(crate) fn at(prefix: &str) -> Check<'_> {
     Check { prefix }
 }
 
@@ -130,6 +130,7 @@ pub fn validate(config: &Config) -> Result<(), Problem> {
         ("securities_every_ticks", r.securities_every_ticks),
         ("investors_every_ticks", r.investors_every_ticks),
         ("holdings_every_ticks", r.holdings_every_ticks),
+        ("bubble_every_ticks", r.bubble_every_ticks),
     ] {
         record.within(key, every.into(), 1.0, 1_000_000.0)?;
     }
@@ -167,7 +168,8 @@ pub fn validate(config: &Config) -> Result<(), Problem> {
     validate_firms(config)?;
     validate_infrastructure(config)?;
     validate_behaviour(config)?;
-    validate_financing(config)
+    validate_financing(config)?;
+    crate::validate_boom::validate_boom(config)
 }
 
 /// Rating labels a config may name, best first.
@@ -558,6 +560,9 @@ fn validate_behaviour(config: &Config) -> Result<(), Problem> {
     retail.within("profit_sensitivity", r.profit_sensitivity, 0.0, 20.0)?;
     retail.probability("fundamentalist_discount", r.fundamentalist_discount)?;
     retail.within("chartist_lots", r.chartist_lots.into(), 0.0, 1e6)?;
+    retail.within("households_per_agent", r.households_per_agent, 1e-6, 1e9)?;
+    retail.probability("novice_learning_per_drawdown", r.novice_learning_per_drawdown)?;
+    retail.probability("novice_entry_per_hype", r.novice_entry_per_hype)?;
     retail.within("fundamentalist_lots_per_mispricing", r.fundamentalist_lots_per_mispricing, 0.0, 1e6)?;
     retail.within("min_group_share", r.min_group_share, 0.0, 0.33)?;
     retail.within("trend_halflife_ticks", r.trend_halflife_ticks, 0.1, 10_000.0)?;
@@ -581,6 +586,12 @@ fn validate_behaviour(config: &Config) -> Result<(), Problem> {
     market.positive("fair_price_earnings", m.fair_price_earnings)?;
     market.non_negative("fair_price_book", m.fair_price_book)?;
     market.within("required_return", m.required_return, 0.0, 1.0)?;
+    market.within("sector_volatility_daily", m.sector_volatility_daily, 0.0, 0.5)?;
+    market.within("attention_weight", m.attention_weight, 0.0, 0.99)?;
+    market.within("attention_halflife_ticks", m.attention_halflife_ticks, 1.0, 10_000.0)?;
+    market.probability("institution_rebalance_per_day", m.institution_rebalance_per_day)?;
+    market.within("hedge_fund_value_tilt", m.hedge_fund_value_tilt, 0.0, 10.0)?;
+    market.within("earnings_price_response", m.earnings_price_response, 0.0, 5.0)?;
 
     let narrative = at("narrative");
     let n = &config.narrative;

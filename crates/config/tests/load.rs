@@ -38,7 +38,11 @@ fn a_partial_file_takes_the_baseline_for_the_rest() {
 
 #[test]
 fn list_elements_are_filled_from_the_baseline() {
-    let config = load(&source("[[labs]]\nname = \"solo-lab\"\nend_market_share = 0.3\n"), &[]).unwrap();
+    let config = load(
+        &source("[circular]\nlab = \"\"\n[[labs]]\nname = \"solo-lab\"\nend_market_share = 0.3\n"),
+        &[],
+    )
+    .unwrap();
     assert_eq!(config.labs.len(), 1);
     assert_eq!(config.labs[0].name, "solo-lab");
     assert_eq!(config.labs[0].cash_usd, Config::baseline().labs[0].cash_usd);

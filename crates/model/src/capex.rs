@@ -12,6 +12,7 @@ use bevy_ecs::prelude::*;
 
 use crate::agents::{AgentId, IdAllocator};
 use crate::calendar::Clock;
+use crate::circular::{CircularDeal, FlowKind, FlowLog};
 use crate::compute_market::ComputeMarket;
 use crate::construction::{BuildRoute, Construction, choose_route};
 use crate::datacenters::{DataCenter, vacancy_share};
@@ -19,6 +20,7 @@ use crate::events::{EventKind, EventLog};
 use crate::firms::{Accounts, Provider};
 use crate::firms::{CoreBusiness, Listed};
 use crate::fleet::FleetIndex;
+use crate::forecasts::{Forecaster, Forecasts};
 use crate::leases::{Lease, market_rent_usd_per_mw_month};
 use crate::narrative::{Narrative, trailing_growth_per_year};
 use crate::obsolescence::{Generations, GpuCohort, HOURS_PER_MONTH};
@@ -56,6 +58,8 @@ struct Slot {
 }
 
 /// Quarterly: GPU orders, placement, new leases and buildings, and the chipmaker's sale.
+/// A provider's forecast growth adds `capex_tilt_per_belief` × (its belief − the
+/// consensus); the circular deal's cloud also orders what its contract needs, on credit.
 pub fn order_gpus(
     mut commands: Commands,
     params: Res<Params>,
@@ -67,7 +71,8 @@ pub fn order_gpus(
     key: Res<KeyAgents>,
     mut ids: ResMut<IdAllocator>,
     mut directory: ResMut<Directory>,
-    providers: Query<(&AgentId, &Provider)>,
+    providers: Query<(&AgentId, &Provider, Option<&Forecaster>)>,
+    (forecasts, mut deal, mut flows): (Res<Forecasts>, ResMut<CircularDeal>, ResMut<FlowLog>),
     tenants: Query<(Option<&Listed>, Has<CoreBusiness>)>,
     mut accounts: Query<&mut Accounts>,
     mut datacenters: Query<(&AgentId, &mut DataCenter)>,
@@ -79,10 +84,12 @@ pub fn order_gpus(
     let years = clock.years_elapsed();
 
     let growth = trailing_growth_per_year(&market.demand_history).unwrap_or(narrative.revenue_growth);
-    let forecast_factor = (1.0 + growth + narrative.hype * capex.hype_growth_premium)
-        .max(0.0)
-        .powf(f64::from(capex.lead_quarters) / 4.0);
-    let wanted_total = market.demand_h100_hours * forecast_factor / params.compute_market.target_utilisation;
+    let forecast_factor = |tilt: f64| {
+        (1.0 + growth + narrative.hype * capex.hype_growth_premium + tilt)
+            .max(0.0)
+            .powf(f64::from(capex.lead_quarters) / 4.0)
+    };
+    let wanted_total = |tilt: f64| market.demand_h100_hours * forecast_factor(tilt) / params.compute_market.target_utilisation;
     let return_factor = if market.cost_based_rent_usd_per_h100_hour > 0.0 {
         (market.rent_usd_per_h100_hour / market.cost_based_rent_usd_per_h100_hour)
             .powf(capex.return_elasticity)
@@ -90,25 +97,40 @@ pub fn order_gpus(
     } else {
         1.0
     };
-    let mut provider_shares: Vec<(AgentId, f64)> = providers.iter().map(|(&id, p)| (id, p.capacity_share)).collect();
-    provider_shares.sort_by_key(|&(id, _)| id);
+    let tilt_per_belief = params.forecasts.capex_tilt_per_belief;
+    let mut provider_shares: Vec<(AgentId, f64, f64)> = providers
+        .iter()
+        .map(|(&id, p, f)| {
+            let tilt = f.map_or(0.0, |f| tilt_per_belief * (f.belief_growth - forecasts.consensus_growth));
+            (id, p.capacity_share, tilt)
+        })
+        .collect();
+    provider_shares.sort_by_key(|&(id, _, _)| id);
 
     // Vacancy sets the rent of re-let and new buildings.
     let vacancy = vacancy_share(datacenters.iter().sort::<&AgentId>().map(|(_, dc)| dc), clock.month);
     let rent_per_mw = market_rent_usd_per_mw_month(&params, years, vacancy);
 
-    for &(provider, share) in &provider_shares {
+    for &(provider, share, tilt) in &provider_shares {
         // Each provider aims to keep its share of the capacity the market will want.
-        let gap = share * wanted_total - capacity_h100_hours(&fleet, &generations, provider);
-        if gap <= 0.0 {
-            continue;
-        }
-        let mut gpus = (gap * capex.adjustment_per_quarter * return_factor / (HOURS_PER_MONTH * newest.performance_h100)).floor() as u64;
+        let gap = share * wanted_total(tilt) - capacity_h100_hours(&fleet, &generations, provider);
+        let mut gpus = if gap > 0.0 {
+            (gap * capex.adjustment_per_quarter * return_factor / (HOURS_PER_MONTH * newest.performance_h100)).floor() as u64
+        } else {
+            0
+        };
         let Ok(provider_accounts) = accounts.get(directory.get(provider)) else {
             continue;
         };
         let budget = capex.max_cash_share_per_quarter * provider_accounts.cash_usd.max(0.0);
         gpus = gpus.min((budget / newest.price_usd).floor() as u64);
+        // The contract's GPUs are bought whatever the market and the cash say.
+        let contract_gpus = if deal.cloud == Some(provider) {
+            deal.gpus_due(&params, clock.month, watts_per_gpu)
+        } else {
+            0
+        };
+        gpus += contract_gpus;
         if gpus == 0 {
             continue;
         }
@@ -321,6 +343,14 @@ pub fn order_gpus(
             chipmaker.month.other_costs_usd += cost_of_goods;
             chipmaker.cash_usd += cost - cost_of_goods;
         }
+        // The contract's GPUs are placed first: they are the circular leg.
+        let for_contract = placed.min(contract_gpus);
+        if for_contract > 0 {
+            deal.deploy(for_contract, watts_per_gpu, newest.performance_h100 * HOURS_PER_MONTH);
+        }
+        let contract_cost = for_contract as f64 * newest.price_usd;
+        flows.record(&clock, provider, key.chipmaker, FlowKind::GpuPurchase, contract_cost, true);
+        flows.record(&clock, provider, key.chipmaker, FlowKind::GpuPurchase, cost - contract_cost, false);
         events.record(
             &clock,
             EventKind::GpuOrder,
@@ -328,7 +358,7 @@ pub fn order_gpus(
             Some(key.chipmaker),
             Some(cost),
             format!(
-                "{placed} GPUs of generation {} (forecast growth {:.0}%/yr, hype {:.2})",
+                "{placed} GPUs of generation {} ({for_contract} for the take-or-pay contract; forecast growth {:.0}%/yr, hype {:.2})",
                 newest.index,
                 growth * 100.0,
                 narrative.hype

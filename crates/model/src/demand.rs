@@ -1,4 +1,5 @@
-//! End-user demand for AI: consumer and enterprise query volumes, the prices users pay,
+//! End-user demand for AI: consumer and enterprise query volumes (enterprise volume also
+//! follows how many adopters stay, see `adoption`), the prices users pay,
 //! and the compute each query needs. Volumes grow at a rate that halves every
 //! `growth_halflife_years` (adoption saturates) with monthly log-normal shocks; prices
 //! drift with competition; compute per query falls slowly with efficiency gains.
@@ -21,11 +22,18 @@ pub struct Segment {
     pub gpu_hours_per_kquery: f64,
     /// Yearly volume growth at the start (before saturation).
     pub initial_growth_per_year: f64,
+    /// Adopters' usage against the start (enterprises: see `adoption`; consumers: 1).
+    pub adoption: f64,
 }
 
 impl Segment {
+    /// Queries per month: usage intensity × adoption.
+    pub fn volume_kqueries_per_month(&self) -> f64 {
+        self.kqueries_per_month * self.adoption
+    }
+
     pub fn revenue_usd(&self) -> f64 {
-        self.kqueries_per_month * self.price_usd_per_kquery
+        self.volume_kqueries_per_month() * self.price_usd_per_kquery
     }
 }
 
@@ -46,12 +54,14 @@ impl Demand {
                 price_usd_per_kquery: d.consumer_price_usd_per_kquery,
                 gpu_hours_per_kquery: d.consumer_gpu_hours_per_kquery,
                 initial_growth_per_year: d.consumer_growth_per_year,
+                adoption: 1.0,
             },
             enterprise: Segment {
                 kqueries_per_month: d.enterprise_kqueries_per_month,
                 price_usd_per_kquery: d.enterprise_price_usd_per_kquery,
                 gpu_hours_per_kquery: d.enterprise_gpu_hours_per_kquery,
                 initial_growth_per_year: d.enterprise_growth_per_year,
+                adoption: 1.0,
             },
             query_cost_dispersion: d.query_cost_dispersion,
         }
@@ -65,8 +75,8 @@ impl Demand {
     /// Mean compute per month for all queries: the log-normal mean is median × e^{σ²/2}.
     pub fn inference_gpu_hours(&self) -> f64 {
         let mean_factor = (self.query_cost_dispersion.powi(2) / 2.0).exp();
-        (self.consumer.kqueries_per_month * self.consumer.gpu_hours_per_kquery
-            + self.enterprise.kqueries_per_month * self.enterprise.gpu_hours_per_kquery)
+        (self.consumer.volume_kqueries_per_month() * self.consumer.gpu_hours_per_kquery
+            + self.enterprise.volume_kqueries_per_month() * self.enterprise.gpu_hours_per_kquery)
             * mean_factor
     }
 
@@ -81,11 +91,15 @@ impl Demand {
             }
             1.0 - normal_cdf((segment.price_usd_per_kquery / median_cost).ln() / sigma)
         };
-        let total = self.consumer.kqueries_per_month + self.enterprise.kqueries_per_month;
+        let (consumer, enterprise) = (
+            self.consumer.volume_kqueries_per_month(),
+            self.enterprise.volume_kqueries_per_month(),
+        );
+        let total = consumer + enterprise;
         if total <= 0.0 {
             return 0.0;
         }
-        (share(&self.consumer) * self.consumer.kqueries_per_month + share(&self.enterprise) * self.enterprise.kqueries_per_month) / total
+        (share(&self.consumer) * consumer + share(&self.enterprise) * enterprise) / total
     }
 
     /// The volume growth rate in force `years` after the start, per year (continuous).

@@ -34,6 +34,9 @@ pub enum EventKind {
     ForcedSale,
     FireSaleMarkdown,
     FundFailure,
+    ModelRelease,
+    Earnings,
+    ContractUnwound,
 }
 
 impl EventKind {
@@ -64,11 +67,14 @@ impl EventKind {
             EventKind::ForcedSale => "forced_sale",
             EventKind::FireSaleMarkdown => "fire_sale_markdown",
             EventKind::FundFailure => "fund_failure",
+            EventKind::ModelRelease => "model_release",
+            EventKind::Earnings => "earnings",
+            EventKind::ContractUnwound => "contract_unwound",
         }
     }
 
     /// Every kind, in declaration order (for documentation).
-    pub const ALL: [EventKind; 25] = [
+    pub const ALL: [EventKind; 28] = [
         EventKind::GenerationRelease,
         EventKind::GpuOrder,
         EventKind::DatacenterCommissioned,
@@ -94,6 +100,9 @@ impl EventKind {
         EventKind::ForcedSale,
         EventKind::FireSaleMarkdown,
         EventKind::FundFailure,
+        EventKind::ModelRelease,
+        EventKind::Earnings,
+        EventKind::ContractUnwound,
     ];
 
     /// What an event of this kind means, and who its agent and counterparty are.
@@ -146,6 +155,15 @@ impl EventKind {
                 "forced sales push a security's price down (agent: security; counterparty: issuer; amount: value lost that day by everyone who did not sell)"
             }
             EventKind::FundFailure => "a fund's equity is gone; it is liquidated (agent: fund; amount: its lenders' loss)",
+            EventKind::ModelRelease => {
+                "a lab ships a frontier model (agent: lab; detail: its capability gain, the expected gain and the hype it moved)"
+            }
+            EventKind::Earnings => {
+                "a listed firm reports quarterly earnings (amount: the quarter's earnings; detail: the surprise against the last quarter's value)"
+            }
+            EventKind::ContractUnwound => {
+                "a failed lab's take-or-pay contract ends (agent: lab; counterparty: cloud; amount: contract value left unpaid)"
+            }
         }
     }
 }

@@ -15,6 +15,8 @@ pub enum FirmKind {
     Sponsor,
     /// A special-purpose vehicle that owns one building and issues bonds against its lease.
     Spv,
+    /// The listed old-economy firm, outside the AI index.
+    Carmaker,
 }
 
 impl FirmKind {
@@ -27,6 +29,7 @@ impl FirmKind {
             FirmKind::Chipmaker => "chipmaker",
             FirmKind::Sponsor => "sponsor",
             FirmKind::Spv => "spv",
+            FirmKind::Carmaker => "carmaker",
         }
     }
 }
@@ -196,6 +199,12 @@ pub struct Listed {
     pub log_return: f64,
     /// Retail investors' net purchases today, USD.
     pub retail_net_buy_usd: f64,
+    /// Shares traded today (retail, institutions and forced sales), USD.
+    pub volume_usd: f64,
+    /// Whether the firm is in the AI index (the carmaker is not).
+    pub in_ai_index: bool,
+    /// Log price move the latest earnings report makes at the next price formation.
+    pub earnings_jump: f64,
 }
 
 impl Listed {
@@ -207,6 +216,17 @@ impl Listed {
             fundamental_usd_per_share: price_usd,
             log_return: 0.0,
             retail_net_buy_usd: 0.0,
+            volume_usd: 0.0,
+            in_ai_index: true,
+            earnings_jump: 0.0,
+        }
+    }
+
+    /// A listed firm outside the AI index.
+    pub fn old_economy(shares: f64, price_usd: f64) -> Self {
+        Self {
+            in_ai_index: false,
+            ..Self::new(shares, price_usd)
         }
     }
 
@@ -253,6 +273,65 @@ impl AiSeller {
 pub struct Lab {
     pub other_opex_usd_per_month: f64,
     pub rounds_raised: u32,
+    /// Post-money valuation of its last round (0 before the first mark, and once failed).
+    pub valuation_usd: f64,
+    /// Product of (1 − share sold) over its rounds: a holder's share is its units × this.
+    pub dilution: f64,
+}
+
+impl Lab {
+    pub fn new(other_opex_usd_per_month: f64) -> Self {
+        Self {
+            other_opex_usd_per_month,
+            rounds_raised: 0,
+            valuation_usd: 0.0,
+            dilution: 1.0,
+        }
+    }
+
+    /// Sells new equity worth `amount_usd` at `pre_money_usd`: returns the buyer's units
+    /// (its share is units × `dilution`) and marks the lab at the post-money value.
+    pub fn sell_equity(&mut self, amount_usd: f64, pre_money_usd: f64) -> f64 {
+        let post = pre_money_usd.max(0.0) + amount_usd;
+        if post <= 0.0 || amount_usd <= 0.0 {
+            return 0.0;
+        }
+        let share = amount_usd / post;
+        self.dilution *= 1.0 - share;
+        self.valuation_usd = post;
+        share / self.dilution
+    }
+
+    /// Value of `units` at the last mark.
+    pub fn stake_value_usd(&self, units: f64) -> f64 {
+        units * self.dilution * self.valuation_usd
+    }
+}
+
+/// Equity stakes in private labs (VC funds, the chipmaker).
+#[derive(Component, Debug, Clone, Default)]
+pub struct Stakes {
+    /// (lab, units), sorted by lab.
+    pub units: Vec<(crate::agents::AgentId, f64)>,
+    /// Cash put in, per lab, sorted by lab.
+    pub invested_usd: Vec<(crate::agents::AgentId, f64)>,
+}
+
+impl Stakes {
+    pub fn add(&mut self, lab: crate::agents::AgentId, units: f64, invested_usd: f64) {
+        for (list, value) in [(&mut self.units, units), (&mut self.invested_usd, invested_usd)] {
+            match list.binary_search_by_key(&lab, |&(id, _)| id) {
+                Ok(i) => list[i].1 += value,
+                Err(i) => list.insert(i, (lab, value)),
+            }
+        }
+    }
+
+    pub fn invested_in(&self, lab: crate::agents::AgentId) -> f64 {
+        self.invested_usd
+            .binary_search_by_key(&lab, |&(id, _)| id)
+            .map_or(0.0, |i| self.invested_usd[i].1)
+    }
 }
 
 /// A hyperscaler's core, non-AI business.

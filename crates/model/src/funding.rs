@@ -1,27 +1,47 @@
-//! Funding rounds: a lab whose cash covers fewer than `runway_trigger_months` of burn
-//! tries to raise a round of `round_size_months` of burn from venture investors. The
-//! chance a round closes rises with the narrative's hype. A lab whose cash runs out
-//! before a round closes fails: it stops buying compute and its customers move to the
-//! remaining sellers.
+//! Funding rounds and failures. A lab whose cash covers fewer than
+//! `runway_trigger_months` of burn tries to raise `round_size_months` of burn. The round
+//! closes with a chance that rises with hype, and only as far as venture funds have AI
+//! dry powder (`venture`); it is priced at a sentiment valuation: pre-money = annualised
+//! AI revenue × `valuation_revenue_multiple` × e^{sensitivity × (hype − 0.5)}. Funds take
+//! units pro rata to their dry powder. A lab whose cash runs out before a round closes
+//! fails: it stops buying compute (its customers move to the remaining sellers), its
+//! take-or-pay contract is unwound (`circular`), its investors' stakes are worth nothing
+//! (the chipmaker writes its stake off), and the news knocks hype down.
 
 use bevy_ecs::prelude::*;
 use rand::Rng;
 
 use crate::agents::AgentId;
 use crate::calendar::Clock;
+use crate::circular::{CircularDeal, FlowKind, FlowLog, unwind};
 use crate::events::{EventKind, EventLog};
-use crate::firms::{Accounts, Firm, Lab};
+use crate::firms::{Accounts, Firm, Lab, Stakes};
 use crate::narrative::Narrative;
+use crate::news::NewsFlow;
 use crate::params::{Params, Seed};
 use crate::rng::{Purpose, stream};
+use crate::setup::KeyAgents;
+use crate::venture::VentureFund;
+
+/// Pre-money valuation of a lab at this hype: revenue × multiple × e^{s·(hype − 0.5)}.
+pub fn pre_money_usd(params: &Params, ai_revenue_usd_per_year: f64, hype: f64) -> f64 {
+    let v = &params.venture;
+    ai_revenue_usd_per_year.max(0.0) * v.valuation_revenue_multiple * (v.valuation_hype_sensitivity * (hype - 0.5)).exp()
+}
 
 /// Monthly, after revenue: runway checks, rounds and failures.
 pub fn raise_or_fail(
     params: Res<Params>,
     seed: Res<Seed>,
     clock: Res<Clock>,
+    key: Res<KeyAgents>,
     narrative: Res<Narrative>,
     mut labs: Query<(&AgentId, &mut Firm, &mut Accounts, &mut Lab)>,
+    mut funds: Query<(&AgentId, &mut VentureFund, &mut Stakes)>,
+    mut chipmaker: Query<(&AgentId, &mut Accounts, &Stakes), (Without<Lab>, Without<VentureFund>)>,
+    mut deal: ResMut<CircularDeal>,
+    mut news: ResMut<NewsFlow>,
+    mut flows: ResMut<FlowLog>,
     mut events: ResMut<EventLog>,
 ) {
     let f = &params.funding;
@@ -31,23 +51,46 @@ pub fn raise_or_fail(
         if !firm.active {
             continue;
         }
+        let revenue_per_year = accounts.month.ai_product_revenue_usd * 12.0;
+        let pre_money = pre_money_usd(&params, revenue_per_year, narrative.hype);
+        if lab.valuation_usd <= 0.0 {
+            // The first mark, before any round in the run.
+            lab.valuation_usd = pre_money;
+        }
         let burn = -accounts.month.earnings_usd();
         let short_runway = burn > 0.0 && accounts.cash_usd < f.runway_trigger_months * burn;
-        if short_runway && stream(seed.0, Purpose::Funding, clock.tick, id.0).random::<f64>() < success {
-            let round = f.round_size_months * burn;
+        let dry_powder: f64 = funds.iter().map(|(_, fund, _)| fund.dry_powder_usd).sum();
+        let round = (f.round_size_months * burn).min(dry_powder);
+        // A round too small to cover a month of burn does not close.
+        let closes = short_runway && round >= burn && stream(seed.0, Purpose::Funding, clock.tick, id.0).random::<f64>() < success;
+        if closes {
             accounts.cash_usd += round;
             accounts.month.funding_usd += round;
             lab.rounds_raised += 1;
+            let units = lab.sell_equity(round, pre_money);
+            for (&fund_id, mut fund, mut stakes) in funds.iter_mut().sort::<&AgentId>() {
+                let part = round * fund.dry_powder_usd / dry_powder;
+                fund.dry_powder_usd -= part;
+                stakes.add(id, units * part / round, part);
+                flows.record(&clock, fund_id, id, FlowKind::VentureRound, part, false);
+            }
             events.record(
                 &clock,
                 EventKind::FundingRound,
                 id,
                 None,
                 Some(round),
-                format!("round {} closes at hype {:.2}", lab.rounds_raised, narrative.hype),
+                format!(
+                    "round {} closes at ${:.1}B post-money (hype {:.2})",
+                    lab.rounds_raised,
+                    lab.valuation_usd / 1e9,
+                    narrative.hype
+                ),
             );
         } else if accounts.cash_usd < 0.0 {
             firm.active = false;
+            lab.valuation_usd = 0.0;
+            news.hype_jump -= params.news.hype_per_lab_failure;
             events.record(
                 &clock,
                 EventKind::LabFailure,
@@ -56,6 +99,10 @@ pub fn raise_or_fail(
                 Some(-accounts.cash_usd),
                 "cash ran out before a round closed; customers move to other sellers".to_owned(),
             );
+            unwind(&params, &clock, &mut deal, id, &mut events);
+            if let Some((_, mut chip_accounts, stakes)) = chipmaker.iter_mut().find(|(c, _, _)| **c == key.chipmaker) {
+                chip_accounts.month.impairment_usd += stakes.invested_in(id);
+            }
         }
     }
 }

@@ -98,6 +98,8 @@ pub struct Institution {
     pub target_leverage: f64,
     /// Target share of gross assets in lease-backed securities.
     pub securities_share: f64,
+    /// Target share of gross assets in listed AI equities.
+    pub ai_equity_share: f64,
     /// Fund units outstanding: NAV per unit measures returns net of flows.
     pub fund_units: f64,
     /// NAV per unit on each month's first trading day, newest last (at most 13).
@@ -265,6 +267,7 @@ pub fn initial_institutions(config: &Config, listed: &[(AgentId, f64, f64)]) -> 
                 holdings,
                 target_leverage: group.leverage,
                 securities_share: group.securities_share,
+                ai_equity_share: group.ai_equity_share,
                 fund_units: group.nav_usd / 100.0,
                 nav_per_unit_history: Vec::new(),
                 margin_state: MarginState::Normal,

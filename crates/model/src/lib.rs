@@ -12,10 +12,16 @@
 //!   `leases`, `shock`; the financing chain: `spv` (SPVs and lease-backs),
 //!   `securitisation` (pools and their waterfall), `securities` (bonds, tranches, their
 //!   risk and prices), `ratings`, `institutions` (holders), `fire_sales` (forced sales
-//!   and contagion); markets: `narrative`, `sentiment`, `market`; and `accounting`;
+//!   and contagion); markets and beliefs: `news` (model releases), `narrative` (hype),
+//!   `adoption` (enterprise pilots and churn), `forecasts` (uncertainty), `venture` and
+//!   `funding` (VC money and lab rounds), `circular` (chipmaker → lab → cloud → chipmaker
+//!   and the `flows` it records), `sentiment` (retail), `equity_trading`
+//!   (institutions), `market` (prices, indices, earnings), `bubble` (Goldfarb–Kirsch);
+//!   and `accounting`;
+//! - `stats` holds the sample statistics of the stylised-facts checks;
 //! - `credit` and `waterfall` are the pure arithmetic the financing chain uses (Vasicek
 //!   pool losses, the rating scale, the tranche waterfall), tested on their own;
-//! - `observe` copies state into rows for the recorder; `events` keeps the event log;
+//! - `observe` (and `observe_boom`) copy state into rows for the recorder; `events` keeps the event log;
 //! - `rng` derives every random draw from (seed, purpose, tick, agent), so results do not
 //!   depend on thread count or iteration order.
 
@@ -24,25 +30,32 @@
 #![allow(clippy::too_many_arguments, clippy::type_complexity)]
 
 pub mod accounting;
+pub mod adoption;
 pub mod agents;
+pub mod bubble;
 pub mod calendar;
 pub mod capex;
+pub mod circular;
 pub mod compute_market;
 pub mod construction;
 pub mod credit;
 pub mod datacenters;
 pub mod demand;
+pub mod equity_trading;
 pub mod events;
 pub mod fire_sales;
 pub mod firms;
 pub mod fleet;
+pub mod forecasts;
 pub mod funding;
 pub mod institutions;
 pub mod leases;
 pub mod market;
 pub mod math;
 pub mod narrative;
+pub mod news;
 pub mod observe;
+pub mod observe_boom;
 pub mod obsolescence;
 pub mod params;
 pub mod ratings;
@@ -55,6 +68,8 @@ pub mod sentiment;
 pub mod setup;
 pub mod shock;
 pub mod spv;
+pub mod stats;
+pub mod venture;
 pub mod waterfall;
 
 use std::sync::Arc;

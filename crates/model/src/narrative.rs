@@ -1,13 +1,17 @@
 //! The narrative: a hype level in [0, 1] ("AGI soon, it will do everything"). It
 //! mean-reverts towards a target that rises with the growth of AI end-user revenue and
-//! falls with the AI index's drawdown from a peak it slowly forgets, with daily noise. Hype feeds retail chartists'
-//! opinions, labs' chances of raising money and providers' capex forecasts.
+//! falls with the AI index's drawdown from a peak it slowly forgets, with daily noise;
+//! news (`news`: model releases, earnings surprises, lab failures) makes it jump. Hype
+//! feeds retail chartists' opinions and novices' entry, labs' chances of raising money
+//! and their valuations, venture funds' AI share, enterprise adoption and providers'
+//! capex forecasts.
 
 use bevy_ecs::prelude::*;
 
 use crate::calendar::Clock;
 use crate::demand::Demand;
 use crate::market::AiIndex;
+use crate::news::NewsFlow;
 use crate::params::{Params, Seed};
 use crate::rng::{Purpose, normal};
 
@@ -58,8 +62,17 @@ pub fn observe_revenue_growth(params: Res<Params>, clock: Res<Clock>, demand: Re
     });
 }
 
-/// Daily: hype moves towards its target.
-pub fn update_narrative(params: Res<Params>, seed: Res<Seed>, clock: Res<Clock>, index: Res<AiIndex>, mut narrative: ResMut<Narrative>) {
+/// Daily: news moves hype, then hype moves towards its target.
+pub fn update_narrative(
+    params: Res<Params>,
+    seed: Res<Seed>,
+    clock: Res<Clock>,
+    index: Res<AiIndex>,
+    mut news: ResMut<NewsFlow>,
+    mut narrative: ResMut<Narrative>,
+) {
+    narrative.hype = (narrative.hype + news.hype_jump).clamp(0.0, 1.0);
+    news.hype_jump = 0.0;
     let n = &params.narrative;
     let forget = 1.0 / n.memory_ticks;
     narrative.remembered_peak = (narrative.remembered_peak * (1.0 - forget) + index.level * forget).max(index.level);

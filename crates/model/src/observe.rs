@@ -18,7 +18,7 @@ use crate::firms::{Accounts, AiSeller, Firm, Listed};
 use crate::fleet::FleetIndex;
 use crate::institutions::{AssetClass, Institution, Marks};
 use crate::leases::Lease;
-use crate::market::AiIndex;
+use crate::market::{AiIndex, EquityVolume, OldEconomyIndex};
 use crate::narrative::Narrative;
 use crate::obsolescence::{Generations, GpuCohort};
 use crate::params::{Directory, Params};
@@ -39,6 +39,7 @@ pub struct MarketRow {
     pub fundamental_usd_per_share: f64,
     pub drawdown: f64,
     pub retail_net_buy_usd: f64,
+    pub volume_usd: f64,
 }
 
 /// Retail sentiment and the narrative on one tick.
@@ -263,6 +264,8 @@ pub struct Observations {
     pub investors: Vec<InvestorRow>,
     pub holdings: Vec<HoldingRow>,
     pub events: Vec<Event>,
+    pub flows: Vec<crate::observe_boom::FlowRow>,
+    pub bubble: Vec<crate::observe_boom::BubbleRow>,
 }
 
 /// The first day of the month `months` after the start month.
@@ -272,7 +275,7 @@ pub fn month_date(start_date: i32, months: i32) -> i32 {
     days_from_civil(index.div_euclid(12), (index.rem_euclid(12) + 1) as u32, 1)
 }
 
-fn due(clock: &Clock, every: u32) -> bool {
+pub(crate) fn due(clock: &Clock, every: u32) -> bool {
     clock.tick.is_multiple_of(every.max(1))
 }
 
@@ -281,6 +284,8 @@ pub fn record_markets(
     params: Res<Params>,
     clock: Res<Clock>,
     index: Res<AiIndex>,
+    old_economy: Res<OldEconomyIndex>,
+    volume: Res<EquityVolume>,
     flow: Res<RetailFlow>,
     narrative: Res<Narrative>,
     compute: Res<ComputeMarket>,
@@ -293,9 +298,15 @@ pub fn record_markets(
     let (tick, date) = (clock.tick, clock.date);
     let record = &params.record;
     if due(&clock, record.market_every_ticks) {
-        let mut cap = 0.0;
+        let (mut cap, mut old_cap, mut old_volume, mut old_fundamental) = (0.0, 0.0, 0.0, 0.0);
         for (id, firm, listed) in firms.iter().sort::<&AgentId>() {
-            cap += listed.market_cap_usd();
+            if listed.in_ai_index {
+                cap += listed.market_cap_usd();
+            } else {
+                old_cap += listed.market_cap_usd();
+                old_volume += listed.volume_usd;
+                old_fundamental += listed.fundamental_usd_per_share * listed.shares;
+            }
             out.market.push(MarketRow {
                 tick,
                 date,
@@ -308,6 +319,7 @@ pub fn record_markets(
                 fundamental_usd_per_share: listed.fundamental_usd_per_share,
                 drawdown: listed.drawdown(),
                 retail_net_buy_usd: listed.retail_net_buy_usd,
+                volume_usd: listed.volume_usd,
             });
         }
         out.market.push(MarketRow {
@@ -321,7 +333,28 @@ pub fn record_markets(
             market_cap_usd: cap,
             fundamental_usd_per_share: index.fundamental_level,
             drawdown: index.drawdown(),
-            retail_net_buy_usd: (flow.chartist_net_lots + flow.fundamentalist_net_lots) as f64 * params.retail.lot_usd,
+            retail_net_buy_usd: (flow.chartist_net_lots + flow.fundamentalist_net_lots) as f64
+                * params.retail.lot_usd
+                * params.retail.households_per_agent,
+            volume_usd: volume.total_usd(),
+        });
+        out.market.push(MarketRow {
+            tick,
+            date,
+            agent_id: 0,
+            kind: "index",
+            name: Arc::from("old-economy-index"),
+            price_usd: old_economy.level,
+            log_return: old_economy.log_return,
+            market_cap_usd: old_cap,
+            fundamental_usd_per_share: if old_economy.divisor > 0.0 {
+                old_fundamental / old_economy.divisor
+            } else {
+                0.0
+            },
+            drawdown: old_economy.drawdown(),
+            retail_net_buy_usd: 0.0,
+            volume_usd: old_volume,
         });
     }
     if due(&clock, record.sentiment_every_ticks) {
@@ -356,8 +389,8 @@ pub fn record_markets(
             newest_performance_h100: newest.performance_h100,
             newest_price_usd: newest.price_usd,
             end_user_revenue_usd_per_month: demand.revenue_usd(),
-            consumer_kqueries_per_month: demand.consumer.kqueries_per_month,
-            enterprise_kqueries_per_month: demand.enterprise.kqueries_per_month,
+            consumer_kqueries_per_month: demand.consumer.volume_kqueries_per_month(),
+            enterprise_kqueries_per_month: demand.enterprise.volume_kqueries_per_month(),
             share_queries_below_cost: demand.share_queries_below_cost(compute.rent_usd_per_h100_hour),
         });
     }

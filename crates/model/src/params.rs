@@ -38,6 +38,11 @@ impl Directory {
         self.entities[index] = Some(entity);
     }
 
+    /// The entity of an agent, if it has been spawned.
+    pub fn try_get(&self, id: AgentId) -> Option<Entity> {
+        self.entities.get(id.0 as usize).copied().flatten()
+    }
+
     /// The entity of an agent. Every allocated id is registered when spawned.
     pub fn get(&self, id: AgentId) -> Entity {
         self.entities

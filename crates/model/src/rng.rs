@@ -22,6 +22,11 @@ pub enum Purpose {
     RetailSwitch = 5,
     PriceNoise = 6,
     Narrative = 7,
+    News = 8,
+    Adoption = 9,
+    Forecast = 10,
+    Venture = 11,
+    SectorNoise = 12,
 }
 
 fn mix(mut z: u64) -> u64 {

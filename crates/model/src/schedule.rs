@@ -6,19 +6,26 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 
 use crate::accounting::close_months;
+use crate::adoption::adopt_and_churn;
+use crate::bubble::update_bubble_index;
 use crate::calendar::{month_start, quarter_start};
 use crate::capex::order_gpus;
+use crate::circular::{invest_per_gw, settle_take_or_pay};
 use crate::compute_market::clear_compute_market;
 use crate::construction::build_datacenters;
 use crate::demand::advance_demand;
+use crate::equity_trading::rebalance_equities;
 use crate::fire_sales::trade_institutions;
 use crate::fleet::rebuild_fleet_index;
+use crate::forecasts::update_forecasts;
 use crate::funding::raise_or_fail;
 use crate::institutions::{accrue_interest, collect_payments, place_new_issues};
 use crate::leases::{pay_lease_rent, renegotiate_leases};
-use crate::market::{form_prices, update_fundamentals};
+use crate::market::{form_prices, report_earnings};
 use crate::narrative::{observe_revenue_growth, update_narrative};
+use crate::news::release_models;
 use crate::observe::{record_credit, record_firms, record_infrastructure, record_markets, record_retail};
+use crate::observe_boom::record_boom;
 use crate::obsolescence::{release_generations, revalue_cohorts};
 use crate::ratings::{assess_securities, review_ratings};
 use crate::revenue::settle_revenue;
@@ -27,17 +34,19 @@ use crate::securitisation::{securitise_leases, service_pools};
 use crate::sentiment::retail_sentiment;
 use crate::shock::apply_shock;
 use crate::spv::service_spvs;
+use crate::venture::{allocate_venture, remark_venture};
 
 /// The phases of a tick, in the order they run.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Phase {
-    /// News and hype.
+    /// News (model releases, monthly) and hype.
     Narrative,
-    /// End-user demand, the compute market, revenue and funding (monthly).
+    /// End-user demand and enterprise adoption, the compute market, revenue, take-or-pay
+    /// payments, venture allocation and funding rounds (monthly).
     DemandAndRevenue,
     /// Generation releases are in DemandAndRevenue; here: revaluation, impairment, retirement (monthly).
     Obsolescence,
-    /// GPU orders and construction (quarterly).
+    /// GPU orders and construction, the chipmaker's investment per GW (quarterly).
     Capex,
     /// Rent and renegotiation (monthly; renegotiation quarterly).
     Leases,
@@ -46,12 +55,14 @@ pub enum Phase {
     Credit,
     /// Retail investors switch and trade (daily).
     Sentiment,
-    /// Institutions' constrained sales, margin calls and the fire-sale cascade (daily).
+    /// Institutions rebalance; constrained sales, margin calls and the fire-sale cascade (daily).
     Institutions,
     /// Prices form (daily).
     Market,
-    /// Books close (monthly).
+    /// Forecasts learn from the month, books close (monthly); earnings reports (quarterly).
     Accounting,
+    /// The Goldfarb–Kirsch index (daily).
+    Bubble,
     /// Rows are copied out for the recorder.
     Record,
 }
@@ -75,12 +86,17 @@ pub fn build_schedule() -> Schedule {
             Phase::Institutions,
             Phase::Market,
             Phase::Accounting,
+            Phase::Bubble,
             Phase::Record,
         )
             .chain(),
     );
     schedule.add_systems(
-        (observe_revenue_growth.run_if(month_start), update_narrative)
+        (
+            observe_revenue_growth.run_if(month_start),
+            release_models.run_if(month_start),
+            update_narrative,
+        )
             .chain()
             .in_set(Phase::Narrative),
     );
@@ -88,18 +104,27 @@ pub fn build_schedule() -> Schedule {
         (
             apply_shock,
             advance_demand,
+            adopt_and_churn,
             release_generations,
             rebuild_fleet_index,
             clear_compute_market,
             settle_revenue,
+            settle_take_or_pay,
+            allocate_venture,
             raise_or_fail,
+            remark_venture,
         )
             .chain()
             .run_if(month_start)
             .in_set(Phase::DemandAndRevenue),
     );
     schedule.add_systems(revalue_cohorts.run_if(month_start).in_set(Phase::Obsolescence));
-    schedule.add_systems((rebuild_fleet_index, order_gpus).chain().run_if(quarter_start).in_set(Phase::Capex));
+    schedule.add_systems(
+        (rebuild_fleet_index, order_gpus, invest_per_gw)
+            .chain()
+            .run_if(quarter_start)
+            .in_set(Phase::Capex),
+    );
     schedule.add_systems(
         (rebuild_fleet_index, pay_lease_rent, renegotiate_leases.run_if(quarter_start))
             .chain()
@@ -126,16 +151,29 @@ pub fn build_schedule() -> Schedule {
             .in_set(Phase::Credit),
     );
     schedule.add_systems(retail_sentiment.in_set(Phase::Sentiment));
-    schedule.add_systems(trade_institutions.in_set(Phase::Institutions));
+    schedule.add_systems((rebalance_equities, trade_institutions).chain().in_set(Phase::Institutions));
     schedule.add_systems(form_prices.in_set(Phase::Market));
     schedule.add_systems(
-        (close_months, update_fundamentals, rebuild_fleet_index)
+        (
+            update_forecasts,
+            close_months,
+            report_earnings.run_if(quarter_start),
+            rebuild_fleet_index,
+        )
             .chain()
             .run_if(month_start)
             .in_set(Phase::Accounting),
     );
+    schedule.add_systems(update_bubble_index.in_set(Phase::Bubble));
     schedule.add_systems(
-        (record_markets, record_firms, record_retail, record_infrastructure, record_credit)
+        (
+            record_markets,
+            record_firms,
+            record_retail,
+            record_infrastructure,
+            record_credit,
+            record_boom,
+        )
             .chain()
             .in_set(Phase::Record),
     );

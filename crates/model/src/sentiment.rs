@@ -10,7 +10,9 @@
 //!   less a penalty for mispricing.
 //!
 //! Novices weigh herding and hype `novice_multiplier` times more and turn fundamentalist
-//! that many times less often. Then each trades whole lots at yesterday's basket level:
+//! that many times less often. Losses teach: a novice becomes experienced with a chance
+//! that rises with the AI index's drawdown, and hype draws newcomers in (an experienced
+//! investor is replaced by a novice with a chance that rises with hype). Then each trades whole lots at yesterday's basket level:
 //! optimists buy, pessimists sell, fundamentalists buy the undervalued basket and sell
 //! the overvalued one. Counts and lots are integers, so their totals do not depend on
 //! the order agents are visited in — the update runs in parallel and stays exact.
@@ -65,9 +67,21 @@ pub struct RetailFlow {
     /// Net lots bought by chartists and by fundamentalists (after cash and holdings limits).
     pub chartist_net_lots: i64,
     pub fundamentalist_net_lots: i64,
+    /// Lots bought plus lots sold.
+    pub gross_lots: i64,
+    pub novices: u64,
 }
 
 impl RetailFlow {
+    /// Share of the population that are novices.
+    pub fn novice_share(&self) -> f64 {
+        if self.population == 0 {
+            0.0
+        } else {
+            self.novices as f64 / self.population as f64
+        }
+    }
+
     pub fn chartists(&self) -> u64 {
         self.optimists + self.pessimists
     }
@@ -188,7 +202,9 @@ pub fn retail_sentiment(
     let level = index.level;
     let lot_usd = config.lot_usd;
     let (seed, tick) = (seed.0, clock.tick);
-    let counters: [AtomicI64; 5] = Default::default();
+    let learn = config.novice_learning_per_drawdown * index.drawdown();
+    let enter = config.novice_entry_per_hype * narrative.hype;
+    let counters: [AtomicI64; 7] = Default::default();
     investors.par_iter_mut().for_each(|(id, mut investor)| {
         let (to_f, to_opt, to_pess) = switch_probabilities(config, required_return, &signals, investor.strategy, investor.novice);
         let u = uniform(seed, Purpose::RetailSwitch, tick, id.0, 0);
@@ -198,6 +214,12 @@ pub fn retail_sentiment(
             investor.strategy = Strategy::Optimist;
         } else if u < to_f + to_opt + to_pess {
             investor.strategy = Strategy::Pessimist;
+        }
+        let v = uniform(seed, Purpose::RetailSwitch, tick, id.0, 1);
+        if investor.novice && v < learn {
+            investor.novice = false;
+        } else if !investor.novice && v < enter {
+            investor.novice = true;
         }
         let wanted = desired_lots(config, investor.strategy, signals.mispricing);
         // Rounding can leave a hair below zero: neither limit is ever negative.
@@ -217,8 +239,18 @@ pub fn retail_sentiment(
         counters[group].fetch_add(1, Ordering::Relaxed);
         let lots_counter = if investor.strategy == Strategy::Fundamentalist { 4 } else { 3 };
         counters[lots_counter].fetch_add(lots, Ordering::Relaxed);
+        counters[5].fetch_add(lots.abs(), Ordering::Relaxed);
+        counters[6].fetch_add(i64::from(investor.novice), Ordering::Relaxed);
     });
-    let [optimists, pessimists, fundamentalists, chartist_lots, fundamentalist_lots] = counters.map(AtomicI64::into_inner);
+    let [
+        optimists,
+        pessimists,
+        fundamentalists,
+        chartist_lots,
+        fundamentalist_lots,
+        gross_lots,
+        novices,
+    ] = counters.map(AtomicI64::into_inner);
     *flow = RetailFlow {
         population: flow.population,
         optimists: optimists as u64,
@@ -226,6 +258,8 @@ pub fn retail_sentiment(
         fundamentalists: fundamentalists as u64,
         chartist_net_lots: chartist_lots,
         fundamentalist_net_lots: fundamentalist_lots,
+        gross_lots,
+        novices: novices as u64,
     };
 }
 

@@ -7,25 +7,33 @@ use std::sync::Arc;
 use bevy_ecs::prelude::*;
 use bubblesim_config::Config;
 
+use crate::adoption::{AdoptionStats, initial_adopters, tally};
 use crate::agents::{AgentId, IdAllocator};
+use crate::bubble::BubbleIndex;
 use crate::calendar::Clock;
+use crate::circular::{CircularDeal, FlowLog};
 use crate::compute_market::ComputeMarket;
 use crate::datacenters::DataCenter;
 use crate::demand::Demand;
+use crate::equity_trading::InstitutionalOrders;
 use crate::events::EventLog;
 use crate::fire_sales::ForcedEquitySales;
-use crate::firms::{Accounts, AiSeller, Borrower, Chipmaker, CoreBusiness, Firm, FirmKind, Lab, Listed, Provider, Sponsor};
+use crate::firms::{Accounts, AiSeller, Borrower, Chipmaker, CoreBusiness, Firm, FirmKind, Lab, Listed, Provider, Sponsor, Stakes};
 use crate::fleet::FleetIndex;
+use crate::forecasts::{Forecaster, Forecasts};
 use crate::institutions::initial_institutions;
 use crate::leases::Lease;
 use crate::market::AiIndex;
+use crate::market::{EquityVolume, OldEconomyIndex};
 use crate::narrative::Narrative;
+use crate::news::NewsFlow;
 use crate::observe::Observations;
 use crate::obsolescence::{Generations, GpuCohort};
 use crate::params::{Directory, Params, Seed};
-use crate::rng::{Purpose, uniform};
+use crate::rng::{Purpose, normal, uniform};
 use crate::securities::SecurityCashflows;
 use crate::sentiment::{RetailFlow, RetailInvestor, Strategy};
+use crate::venture::{Venture, VentureFund};
 
 /// Agents other systems need to find directly.
 #[derive(Resource, Debug, Clone)]
@@ -75,10 +83,7 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
                 firm(FirmKind::Lab, &lab.name),
                 Accounts::with_cash(lab.cash_usd, 0.0, lab.cash_usd),
                 AiSeller::new(lab.end_market_share, lab.training_gpu_hours_per_month, lab.training_growth_per_year),
-                Lab {
-                    other_opex_usd_per_month: lab.other_opex_usd_per_month,
-                    rounds_raised: 0,
-                },
+                Lab::new(lab.other_opex_usd_per_month),
             ),
         );
     }
@@ -145,6 +150,7 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
                 other_revenue_usd_per_year: m.other_revenue_usd_per_year,
                 operating_expenses_usd_per_year: m.operating_expenses_usd_per_year,
             },
+            Stakes::default(),
         ),
     );
     let sponsors: Vec<AgentId> = (1..=config.sponsors.count)
@@ -201,8 +207,20 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
         peak: 100.0,
         fundamental_level: 100.0,
         divisor: total_cap / 100.0,
+        attention: 1.0,
         ..AiIndex::default()
     });
+    let boom = spawn_boom(world, &mut spawner, config, seed, chipmaker);
+    world.insert_resource(boom.deal);
+    world.insert_resource(boom.adoption);
+    world.insert_resource(boom.forecasts);
+    world.insert_resource(boom.old_economy);
+    world.insert_resource(NewsFlow::default());
+    world.insert_resource(Venture::default());
+    world.insert_resource(FlowLog::default());
+    world.insert_resource(InstitutionalOrders::default());
+    world.insert_resource(EquityVolume::default());
+    world.insert_resource(BubbleIndex::default());
     world.insert_resource(flow);
     world.insert_resource(params);
     world.insert_resource(Seed(seed));
@@ -219,6 +237,103 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
     world.insert_resource(KeyAgents { chipmaker, sponsors });
     world.insert_resource(spawner.ids);
     world.insert_resource(spawner.directory);
+}
+
+/// What `spawn_boom` sets up besides its agents.
+struct BoomState {
+    deal: CircularDeal,
+    adoption: AdoptionStats,
+    forecasts: Forecasts,
+    old_economy: OldEconomyIndex,
+}
+
+/// The agents of markets and beliefs, spawned after the rest so that adding them left
+/// earlier agents' ids alone: the carmaker, VC funds, enterprise adopters, and a
+/// forecaster's belief on every provider, the chipmaker, VC funds and institutions.
+fn spawn_boom(world: &mut World, spawner: &mut Spawner, config: &Arc<Config>, seed: u64, chipmaker: AgentId) -> BoomState {
+    let c = &config.carmaker;
+    let carmaker = Listed::old_economy(c.shares_outstanding, c.share_price_usd);
+    let old_economy = OldEconomyIndex {
+        level: 100.0,
+        peak: 100.0,
+        divisor: carmaker.market_cap_usd() / 100.0,
+        log_return: 0.0,
+    };
+    spawner.spawn(
+        world,
+        (
+            firm(FirmKind::Carmaker, &c.name),
+            Accounts::with_cash(c.cash_usd, 0.0, c.book_equity_usd),
+            carmaker,
+            CoreBusiness {
+                revenue_usd_per_year: c.core_revenue_usd_per_year,
+                operating_margin: c.core_operating_margin,
+                growth_per_year: c.core_growth_per_year,
+            },
+        ),
+    );
+    for n in 1..=config.venture.funds {
+        let fund = VentureFund {
+            name: Arc::from(format!("venture-fund-{n}")),
+            dry_powder_usd: 0.0,
+        };
+        spawner.spawn(world, (fund, Stakes::default()));
+    }
+    let params = Params(config.clone());
+    let ids: Vec<AgentId> = (0..config.adoption.count).map(|_| spawner.ids.allocate()).collect();
+    let adopters = initial_adopters(&params, seed, ids.into_iter());
+    let mut adoption = tally(adopters.iter().map(|(_, a)| a), config.adoption.return_usage_multiplier);
+    adoption.initial_usage = adoption.usage;
+    let entities: Vec<Entity> = world.spawn_batch(adopters.iter().cloned()).collect();
+    for ((id, _), entity) in adopters.iter().zip(entities) {
+        spawner.directory.insert(*id, entity);
+    }
+
+    // Forecasters: believed growth = the demand process's starting rate + a personal spread.
+    let f = &config.forecasts;
+    let start_growth = crate::demand::Demand::growth_rate(
+        &crate::demand::Demand::from_config(&config.demand).consumer,
+        0.0,
+        config.demand.growth_halflife_years,
+    );
+    let mut who: Vec<(AgentId, Entity)> = {
+        let mut query =
+            world.query_filtered::<(Entity, &AgentId), Or<(With<Provider>, With<VentureFund>, With<crate::institutions::Institution>)>>();
+        query.iter(world).map(|(e, &id)| (id, e)).collect()
+    };
+    who.push((chipmaker, spawner.directory.get(chipmaker)));
+    who.sort_by_key(|&(id, _)| id);
+    let mut beliefs = Vec::with_capacity(who.len());
+    for (id, entity) in who {
+        let belief = start_growth + f.initial_belief_dispersion * normal(seed, Purpose::Forecast, 0, id.0, 0);
+        beliefs.push(belief);
+        world
+            .entity_mut(entity)
+            .insert(Forecaster::new(belief, f.initial_belief_dispersion));
+    }
+    let mut forecasts = Forecasts::default();
+    forecasts.summarise(beliefs.into_iter(), f.horizon_years);
+
+    let named = |world: &mut World, name: &str| -> Option<AgentId> {
+        let mut query = world.query::<(&AgentId, &Firm)>();
+        query.iter(world).find(|(_, firm)| &*firm.name == name).map(|(&id, _)| id)
+    };
+    let lab = (!config.circular.lab.is_empty())
+        .then(|| named(world, &config.circular.lab))
+        .flatten();
+    let cloud = lab.and_then(|_| named(world, &config.circular.cloud));
+    let deal = CircularDeal {
+        lab,
+        cloud,
+        active: lab.is_some() && cloud.is_some(),
+        ..CircularDeal::default()
+    };
+    BoomState {
+        deal,
+        adoption,
+        forecasts,
+        old_economy,
+    }
 }
 
 /// A provider's starting GPUs: each generation's share of its H100-equivalents, in
@@ -317,6 +432,7 @@ fn spawn_retail(world: &mut World, spawner: &mut Spawner, config: &Config, seed:
     let investors: Vec<(AgentId, RetailInvestor)> = (0..u64::from(r.count))
         .map(|index| {
             let novice = uniform(seed, Purpose::Setup, 0, index, 0) < r.novice_share;
+            flow.novices += u64::from(novice);
             let draw = uniform(seed, Purpose::Setup, 0, index, 1);
             let strategy = if draw < r.initial_fundamentalist_share {
                 flow.fundamentalists += 1;

@@ -3,21 +3,16 @@
 //! comparison runs two worlds with the same seed that differ in one parameter.
 
 use bevy_ecs::prelude::*;
-use bubblesim_config::{Config, ConfigSource, load};
+use bubblesim_config::ConfigSource;
 use bubblesim_model::firms::{Accounts, AiSeller, Firm, FirmKind, Provider};
 use bubblesim_model::obsolescence::GpuCohort;
 use bubblesim_model::{AgentId, Simulation};
 
-fn config(overrides: &[&str]) -> Config {
-    let mut all = vec!["retail.count=400".to_owned(), "run.years=2".to_owned()];
-    all.extend(overrides.iter().map(|s| s.to_string()));
-    load(&ConfigSource::baseline(), &all).expect("test overrides are valid")
-}
+mod common;
 
+/// The baseline over two years, with the overrides.
 fn simulation(overrides: &[&str]) -> Simulation {
-    let config = config(overrides);
-    let seed = config.run.seed;
-    Simulation::new(config, seed, 1).expect("the schedule builds")
+    common::simulation_of(&ConfigSource::baseline(), &[&["run.years=2"], overrides].concat())
 }
 
 /// Steps until the clock reaches calendar month `month` (or the end).

@@ -4,19 +4,17 @@
 //! downgrade below investment grade → forced sales → a fall in other holders' prices.
 
 use bevy_ecs::prelude::*;
-use bubblesim_config::{ConfigSource, load};
+use bubblesim_config::ConfigSource;
 use bubblesim_model::credit::Rating;
 use bubblesim_model::firms::{Firm, Listed};
 use bubblesim_model::institutions::{Institution, InstitutionKind, Marks};
 use bubblesim_model::securities::Security;
 use bubblesim_model::{AgentId, Event, EventKind, Simulation};
 
+mod common;
+
 fn simulation(source: &ConfigSource, overrides: &[&str]) -> Simulation {
-    let mut all = vec!["retail.count=300".to_owned()];
-    all.extend(overrides.iter().map(|s| s.to_string()));
-    let config = load(source, &all).expect("test overrides are valid");
-    let seed = config.run.seed;
-    Simulation::new(config, seed, 1).expect("the schedule builds")
+    common::simulation_of(source, &[&["retail.count=300"], overrides].concat())
 }
 
 /// Steps `ticks` days and returns the events they recorded.

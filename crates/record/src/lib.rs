@@ -1,13 +1,15 @@
 //! bubblesim's recorder. It knows nothing of economics beyond the rows it is handed.
 //!
 //! - `schema` describes tables and columns (name, Arrow type, unit, meaning);
-//! - `tables` lists every table of the output contract;
+//! - `tables` lists every table of the output contract (`boom_tables` defines `flows`
+//!   and `bubble`);
 //! - `columns` holds a batch of rows column by column;
 //! - `writer` streams one table to Parquet: ZSTD row groups, key-value metadata, a
 //!   temporary name renamed once the footer is written;
 //! - `run_dir` creates the run folder, writes `config.toml` and `manifest.json`, and
 //!   removes the folder if the run does not complete.
 
+mod boom_tables;
 mod columns;
 mod error;
 mod run_dir;

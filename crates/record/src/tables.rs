@@ -5,7 +5,9 @@
 use crate::schema::ColumnType::{Bool, Date32, Dict, F64, I64, U32, U64, Utf8};
 use crate::schema::{ColumnSpec, TableSpec, col, nullable};
 
-fn time() -> [ColumnSpec; 2] {
+pub use crate::boom_tables::{bubble, flows};
+
+pub(crate) fn time() -> [ColumnSpec; 2] {
     [
         col("tick", U32, "trading day", "ticks since the start (0 = first trading day)"),
         col("date", Date32, "date", "the trading day"),
@@ -22,7 +24,7 @@ fn entity(kind_meaning: &'static str) -> [ColumnSpec; 4] {
     ]
 }
 
-fn table(name: &'static str, row: &'static str, head: impl IntoIterator<Item = ColumnSpec>, rest: Vec<ColumnSpec>) -> TableSpec {
+pub(crate) fn table(name: &'static str, row: &'static str, head: impl IntoIterator<Item = ColumnSpec>, rest: Vec<ColumnSpec>) -> TableSpec {
     TableSpec {
         name,
         row,
@@ -33,13 +35,18 @@ fn table(name: &'static str, row: &'static str, head: impl IntoIterator<Item = C
 pub fn market() -> TableSpec {
     table(
         "market",
-        "a listed firm, or the AI index (agent_id 0, kind `index`), on one trading day",
-        entity("chipmaker, hyperscaler, cloud, or index"),
+        "a listed firm, or an index (agent_id 0, kind `index`, told apart by name), on one trading day",
+        entity("chipmaker, hyperscaler, cloud, carmaker (old economy, outside the AI index), or index"),
         vec![
-            col("name", Dict, "label", "firm name, or `ai-index`"),
+            col(
+                "name",
+                Dict,
+                "label",
+                "firm name, or `ai-index` (listed AI firms) or `old-economy-index` (the others)",
+            ),
             col("price_usd", F64, "USD per share (index: points)", "closing price"),
             col("log_return", F64, "log", "log return over the day"),
-            col("market_cap_usd", F64, "USD", "price × shares (index: all listed AI firms)"),
+            col("market_cap_usd", F64, "USD", "price × shares (index: the sum over its firms)"),
             col(
                 "fundamental_usd_per_share",
                 F64,
@@ -47,7 +54,18 @@ pub fn market() -> TableSpec {
                 "fundamentalists' value: max(trailing earnings × fair P/E, book × fair P/B)",
             ),
             col("drawdown", F64, "share", "fall from the highest close so far, 0–1"),
-            col("retail_net_buy_usd", F64, "USD", "retail investors' net purchases that day"),
+            col(
+                "retail_net_buy_usd",
+                F64,
+                "USD",
+                "retail investors' net purchases that day (agents' orders × retail.households_per_agent)",
+            ),
+            col(
+                "volume_usd",
+                F64,
+                "USD",
+                "value traded that day: retail buys and sells, institutions' rebalancing and forced sales (index: the sum over its firms)",
+            ),
         ],
     )
 }
@@ -491,5 +509,7 @@ pub fn all() -> Vec<TableSpec> {
         investors(),
         holdings(),
         events(),
+        flows(),
+        bubble(),
     ]
 }

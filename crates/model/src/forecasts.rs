@@ -1,0 +1,168 @@
+//! Forecasts and uncertainty (DESIGN §1 link 1). Each forecaster (providers, the
+//! chipmaker, VC funds, institutions) believes in a long-run yearly growth rate of AI
+//! revenue. Beliefs start spread around the realised growth. Each month the realised
+//! growth is evidence, and every forecaster updates like a Bayesian with a normal prior:
+//! belief ← (precision·belief + τ·realised)/(precision + τ), precision ← precision + τ,
+//! where the evidence's precision τ = `evidence_precision_per_month` × coverage² and
+//! coverage = AI revenue / AI capex (at most 1). While revenue covers little of what is
+//! spent, a month of it says little about whether the spending will pay, so the spread
+//! of beliefs stays wide; it narrows only as revenue materialises.
+
+use std::collections::VecDeque;
+
+use bevy_ecs::prelude::*;
+
+use crate::agents::AgentId;
+use crate::firms::Accounts;
+use crate::narrative::Narrative;
+use crate::params::Params;
+
+/// One forecaster's belief about AI revenue growth.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct Forecaster {
+    /// Believed long-run yearly growth (log) of AI revenue.
+    pub belief_growth: f64,
+    /// Precision (1/variance) of that belief.
+    pub precision: f64,
+}
+
+impl Forecaster {
+    pub fn new(belief_growth: f64, dispersion: f64) -> Self {
+        Self {
+            belief_growth,
+            precision: 1.0 / dispersion.powi(2).max(1e-12),
+        }
+    }
+
+    /// Updates on one observation of growth with precision `tau`.
+    pub fn observe(&mut self, realised_growth: f64, tau: f64) {
+        if tau > 0.0 && realised_growth.is_finite() {
+            self.belief_growth = (self.precision * self.belief_growth + tau * realised_growth) / (self.precision + tau);
+            self.precision += tau;
+        }
+    }
+}
+
+/// The spread and centre of forecasts, and the capex-to-revenue gap.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct Forecasts {
+    /// Mean belief (log growth per year).
+    pub consensus_growth: f64,
+    /// Standard deviation of beliefs across forecasters.
+    pub belief_dispersion: f64,
+    /// Standard deviation of log revenue forecasts at the horizon (horizon × belief spread).
+    pub forecast_dispersion: f64,
+    /// AI end-user revenue per year (last month × 12).
+    pub ai_revenue_usd_per_year: f64,
+    /// Capex per year: GPUs and buildings, over the last (up to) twelve months.
+    pub ai_capex_usd_per_year: f64,
+    /// AI revenue / AI capex, at most 1.
+    pub coverage: f64,
+    /// Capex of each month so far (at most twelve, newest last).
+    capex_history: VecDeque<f64>,
+}
+
+impl Forecasts {
+    /// AI capex per year over AI revenue per year (0 while there is no revenue).
+    pub fn capex_to_revenue(&self) -> f64 {
+        if self.ai_revenue_usd_per_year > 0.0 {
+            self.ai_capex_usd_per_year / self.ai_revenue_usd_per_year
+        } else {
+            0.0
+        }
+    }
+
+    /// Records a month's capex and revenue. Capex is annualised over at least a quarter,
+    /// since orders are placed quarterly.
+    pub fn record_month(&mut self, capex_usd: f64, ai_revenue_usd: f64) {
+        self.capex_history.push_back(capex_usd);
+        if self.capex_history.len() > 12 {
+            self.capex_history.pop_front();
+        }
+        let months = self.capex_history.len().max(3) as f64;
+        self.ai_capex_usd_per_year = self.capex_history.iter().sum::<f64>() * 12.0 / months;
+        self.ai_revenue_usd_per_year = ai_revenue_usd * 12.0;
+        self.coverage = if self.ai_capex_usd_per_year > 0.0 {
+            (self.ai_revenue_usd_per_year / self.ai_capex_usd_per_year).min(1.0)
+        } else {
+            1.0
+        };
+    }
+
+    /// Recomputes consensus and spread from beliefs given in id order.
+    pub fn summarise(&mut self, beliefs: impl Iterator<Item = f64>, horizon_years: f64) {
+        let beliefs: Vec<f64> = beliefs.collect();
+        if beliefs.is_empty() {
+            return;
+        }
+        let n = beliefs.len() as f64;
+        let mean = beliefs.iter().sum::<f64>() / n;
+        let variance = beliefs.iter().map(|b| (b - mean).powi(2)).sum::<f64>() / n;
+        self.consensus_growth = mean;
+        self.belief_dispersion = variance.sqrt();
+        self.forecast_dispersion = horizon_years * self.belief_dispersion;
+    }
+}
+
+/// Monthly, before the books close: the month's capex and revenue, then every
+/// forecaster learns from the realised growth.
+pub fn update_forecasts(
+    params: Res<Params>,
+    narrative: Res<Narrative>,
+    firms: Query<(&AgentId, &Accounts)>,
+    mut forecasters: Query<(&AgentId, &mut Forecaster)>,
+    mut forecasts: ResMut<Forecasts>,
+) {
+    let (mut capex, mut revenue) = (0.0, 0.0);
+    for (_, accounts) in firms.iter().sort::<&AgentId>() {
+        capex += accounts.month.capex_usd;
+        revenue += accounts.month.ai_product_revenue_usd;
+    }
+    forecasts.record_month(capex, revenue);
+    let f = &params.forecasts;
+    let tau = f.evidence_precision_per_month * forecasts.coverage.powi(2);
+    let realised = narrative.revenue_growth.max(-0.99).ln_1p();
+    for (_, mut forecaster) in forecasters.iter_mut() {
+        forecaster.observe(realised, tau);
+    }
+    forecasts.summarise(forecasters.iter().sort::<&AgentId>().map(|(_, f)| f.belief_growth), f.horizon_years);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spread(coverage: f64, months: usize) -> f64 {
+        let mut forecasters: Vec<Forecaster> = [-0.4, 0.0, 0.4].into_iter().map(|b| Forecaster::new(0.5 + b, 0.4)).collect();
+        for _ in 0..months {
+            for f in &mut forecasters {
+                f.observe(0.3, 2.0 * coverage * coverage);
+            }
+        }
+        let mut forecasts = Forecasts::default();
+        forecasts.summarise(forecasters.iter().map(|f| f.belief_growth), 5.0);
+        forecasts.forecast_dispersion
+    }
+
+    #[test]
+    fn dispersion_narrows_only_when_revenue_covers_capex() {
+        let start = spread(0.0, 0);
+        assert!((start - 5.0 * (0.32f64 / 3.0).sqrt()).abs() < 1e-9);
+        // Ten years of revenue that covers a twentieth of capex barely move it …
+        assert!(spread(0.05, 120) > 0.85 * start);
+        // … revenue that covers capex cuts it by more than 80% within two years.
+        assert!(spread(1.0, 24) < 0.2 * start);
+    }
+
+    #[test]
+    fn capex_is_annualised_over_at_least_a_quarter() {
+        let mut forecasts = Forecasts::default();
+        forecasts.record_month(300.0, 10.0);
+        assert_eq!(forecasts.ai_capex_usd_per_year, 1200.0);
+        assert_eq!(forecasts.capex_to_revenue(), 10.0);
+        for _ in 0..11 {
+            forecasts.record_month(0.0, 10.0);
+        }
+        assert_eq!(forecasts.ai_capex_usd_per_year, 300.0);
+    }
+}

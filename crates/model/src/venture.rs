@@ -1,0 +1,121 @@
+//! Venture capital (DESIGN §1 link 2). Each month VC funds commit new capital and split
+//! it between AI pure plays and other startups: the AI share = base + per_hype × hype +
+//! per_mark_return × the return of their AI marks over the lookback, so it follows the
+//! narrative and how their lab stakes are marked. The AI part waits as dry powder for the
+//! model's labs to raise (`funding`); a 1/`dry_powder_months` slice of it goes each month
+//! to AI startups outside the model. Lab stakes are marked at each lab's last round
+//! (`Lab::valuation_usd`) and at zero once it fails.
+
+use bevy_ecs::prelude::*;
+
+use crate::agents::AgentId;
+use crate::firms::{Firm, Lab, Stakes};
+use crate::narrative::Narrative;
+use crate::params::Params;
+
+/// A venture-capital fund.
+#[derive(Component, Debug, Clone, Default)]
+pub struct VentureFund {
+    pub name: std::sync::Arc<str>,
+    /// Capital allocated to AI and not yet invested.
+    pub dry_powder_usd: f64,
+}
+
+/// This month's allocation of venture capital and the funds' marks.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct Venture {
+    /// Share of new capital going to AI pure plays.
+    pub ai_share: f64,
+    pub new_capital_usd: f64,
+    pub ai_capital_usd: f64,
+    /// Return of the funds' AI marks over the lookback.
+    pub mark_return: f64,
+    /// Chained index of the funds' AI marks (1 at the start), newest last.
+    pub mark_index_history: Vec<f64>,
+    /// Value of the funds' lab stakes after last month's rounds.
+    pub marked_value_usd: f64,
+}
+
+/// The AI share of new venture capital, within [0, 1].
+pub fn ai_share(params: &Params, hype: f64, mark_return: f64) -> f64 {
+    let v = &params.venture;
+    (v.ai_share_base + v.ai_share_per_hype * hype + v.ai_share_per_mark_return * mark_return).clamp(0.0, 1.0)
+}
+
+/// Value of a holder's lab stakes at the labs' last marks (failed labs are worth 0).
+pub fn stakes_value_usd(stakes: &Stakes, labs: &Query<(&AgentId, &Firm, &mut Lab)>) -> f64 {
+    let mut value = 0.0;
+    for (lab_id, units) in &stakes.units {
+        for (id, firm, lab) in labs.iter() {
+            if id == lab_id && firm.active {
+                value += lab.stake_value_usd(*units);
+            }
+        }
+    }
+    value
+}
+
+/// Monthly, before rounds: re-mark the funds, set the AI share, add to dry powder.
+pub fn allocate_venture(
+    params: Res<Params>,
+    narrative: Res<Narrative>,
+    labs: Query<(&AgentId, &Firm, &mut Lab)>,
+    mut funds: Query<(&AgentId, &mut VentureFund, &Stakes)>,
+    mut venture: ResMut<Venture>,
+) {
+    let v = &params.venture;
+    let value: f64 = funds
+        .iter()
+        .sort::<&AgentId>()
+        .map(|(_, _, stakes)| stakes_value_usd(stakes, &labs))
+        .sum();
+    let last = venture.mark_index_history.last().copied().unwrap_or(1.0);
+    let index = if venture.marked_value_usd > 0.0 {
+        last * value / venture.marked_value_usd
+    } else {
+        last
+    };
+    venture.mark_index_history.push(index);
+    let keep = v.marks_lookback_months as usize + 1;
+    if venture.mark_index_history.len() > keep {
+        venture.mark_index_history.remove(0);
+    }
+    let oldest = venture.mark_index_history[0];
+    venture.mark_return = if oldest > 0.0 { index / oldest - 1.0 } else { -1.0 };
+    venture.ai_share = ai_share(&params, narrative.hype, venture.mark_return);
+    venture.new_capital_usd = v.new_capital_usd_per_month;
+    venture.ai_capital_usd = venture.ai_share * v.new_capital_usd_per_month;
+    let per_fund = venture.ai_capital_usd / f64::from(v.funds);
+    let keep_share = 1.0 - 1.0 / v.dry_powder_months;
+    for (_, mut fund, _) in funds.iter_mut().sort::<&AgentId>() {
+        fund.dry_powder_usd = fund.dry_powder_usd * keep_share + per_fund;
+    }
+}
+
+/// Monthly, after rounds: the marked value the next month's return is measured from.
+pub fn remark_venture(
+    labs: Query<(&AgentId, &Firm, &mut Lab)>,
+    funds: Query<(&AgentId, &Stakes), With<VentureFund>>,
+    mut venture: ResMut<Venture>,
+) {
+    venture.marked_value_usd = funds
+        .iter()
+        .sort::<&AgentId>()
+        .map(|(_, stakes)| stakes_value_usd(stakes, &labs))
+        .sum();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn baseline_share_is_near_58_percent_and_moves_with_hype_and_marks() {
+        let params = Params(std::sync::Arc::new(bubblesim_config::Config::baseline()));
+        let start = ai_share(&params, params.narrative.initial_hype, 0.0);
+        assert!((start - 0.58).abs() < 0.01, "{start}");
+        assert!(ai_share(&params, 0.2, 0.0) < start);
+        assert!(ai_share(&params, 0.85, -0.5) < start);
+        assert!(ai_share(&params, 0.85, 0.5) > start);
+    }
+}

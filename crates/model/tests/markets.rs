@@ -1,0 +1,188 @@
+//! Markets, narrative, venture money, circular financing and the bubble index behave as
+//! the economics says: a lab without runway in a hostile market fails and its contract
+//! is unwound; every leg of the circular loop has its payer and payee and matches what
+//! the accounts booked; the bubble index reads 8/8 on the late-2025 baseline and falls
+//! with its inputs; and the AI index's daily returns show the stylised facts.
+
+use bubblesim_config::{ConfigSource, load};
+use bubblesim_model::bubble::BubbleIndex;
+use bubblesim_model::circular::CircularDeal;
+use bubblesim_model::firms::{Accounts, Firm, FirmKind, Lab};
+use bubblesim_model::market::AiIndex;
+use bubblesim_model::stats::{autocorrelation, excess_kurtosis};
+use bubblesim_model::{AgentId, Simulation};
+
+mod common;
+
+/// The baseline over three years, with the overrides.
+fn simulation(overrides: &[&str]) -> Simulation {
+    common::simulation_of(&ConfigSource::baseline(), &[&["run.years=3"], overrides].concat())
+}
+
+fn lab_named(sim: &mut Simulation, name: &str) -> (AgentId, bool, u32) {
+    let world = sim.world_mut();
+    let mut query = world.query::<(&AgentId, &Firm, &Lab)>();
+    let (&id, firm, lab) = query.iter(world).find(|(_, f, _)| &*f.name == name).expect("the lab exists");
+    (id, firm.active, lab.rounds_raised)
+}
+
+#[test]
+fn a_lab_with_no_runway_in_a_hostile_market_fails_and_its_contract_is_unwound() {
+    // Frontier-lab-a (the circular deal's lab) starts nearly out of cash.
+    let broke = ["labs.0.cash_usd=1e8", "run.years=1"];
+    let hostile = [
+        "narrative.initial_hype=0",
+        "narrative.target_base=0",
+        "narrative.growth_weight=0",
+        "venture.new_capital_usd_per_month=0",
+    ];
+    let friendly = ["narrative.initial_hype=1", "narrative.target_base=1"];
+    let mut failing = simulation(&[&broke[..], &hostile[..]].concat());
+    let mut raising = simulation(&[&broke[..], &friendly[..]].concat());
+    for sim in [&mut failing, &mut raising] {
+        while !sim.finished() {
+            sim.step();
+        }
+    }
+    let (_, active, _) = lab_named(&mut failing, "frontier-lab-a");
+    assert!(!active, "the lab should fail with no runway, no hype and no venture money");
+    assert!(
+        !failing.world().resource::<CircularDeal>().active,
+        "its take-or-pay contract is unwound"
+    );
+    assert!(failing.summary().totals.lab_failures >= 1);
+    // With hype and venture money the same lab raises and survives.
+    let (_, active, rounds) = lab_named(&mut raising, "frontier-lab-a");
+    assert!(active && rounds >= 1, "active {active}, rounds {rounds}");
+    assert!(raising.world().resource::<CircularDeal>().active);
+}
+
+#[test]
+fn every_leg_of_the_loop_has_a_payer_and_payee_and_matches_the_books() {
+    let mut sim = simulation(&["run.years=3.5"]);
+    let (lab, cloud) = {
+        let deal = sim.world().resource::<CircularDeal>();
+        (deal.lab.unwrap(), deal.cloud.unwrap())
+    };
+    let chipmaker = {
+        let world = sim.world_mut();
+        let mut query = world.query::<(&AgentId, &Firm)>();
+        *query.iter(world).find(|(_, f)| f.kind == FirmKind::Chipmaker).unwrap().0
+    };
+    let (mut gpu_sales_booked, mut lab_funding_booked) = (0.0, 0.0);
+    let mut flows = Vec::new();
+    while !sim.finished() {
+        sim.step();
+        flows.extend(sim.take_observations().flows);
+        if sim.clock().month_start {
+            let world = sim.world_mut();
+            let mut query = world.query::<(&AgentId, &Accounts)>();
+            for (&id, accounts) in query.iter(world) {
+                if id == chipmaker {
+                    gpu_sales_booked += accounts.last_month.gpu_sales_usd;
+                }
+                if id == lab {
+                    lab_funding_booked += accounts.last_month.funding_usd;
+                }
+            }
+        }
+    }
+    assert!(!flows.is_empty());
+    for flow in &flows {
+        assert!(
+            flow.amount_usd > 0.0 && flow.from_id != flow.to_id && flow.from_id != 0 && flow.to_id != 0,
+            "{flow:?}"
+        );
+        if flow.circular {
+            let leg = (flow.kind, AgentId(flow.from_id), AgentId(flow.to_id));
+            assert!(
+                [
+                    ("chip_investment", chipmaker, lab),
+                    ("take_or_pay", lab, cloud),
+                    ("gpu_purchase", cloud, chipmaker)
+                ]
+                .contains(&leg),
+                "{leg:?} is not a leg of the loop"
+            );
+        }
+    }
+    let total = |kind: &str, to: Option<AgentId>, circular: Option<bool>| -> f64 {
+        flows
+            .iter()
+            .filter(|f| f.kind == kind && to.is_none_or(|t| AgentId(f.to_id) == t) && circular.is_none_or(|c| f.circular == c))
+            .map(|f| f.amount_usd)
+            .sum()
+    };
+    // All three legs ran.
+    for kind in ["chip_investment", "take_or_pay", "gpu_purchase"] {
+        assert!(total(kind, None, Some(true)) > 0.0, "no circular {kind}");
+    }
+    // The flows are the accounts' payments: GPU purchases are the chipmaker's GPU sales,
+    // and equity bought in the lab is the lab's funding.
+    let purchases = total("gpu_purchase", Some(chipmaker), None);
+    assert!(
+        (purchases - gpu_sales_booked).abs() <= 1e-9 * purchases,
+        "{purchases} vs {gpu_sales_booked}"
+    );
+    let equity = total("chip_investment", Some(lab), None) + total("venture_round", Some(lab), None);
+    assert!(
+        (equity - lab_funding_booked).abs() <= 1e-9 * equity.max(1.0),
+        "{equity} vs {lab_funding_booked}"
+    );
+    let paid = sim.world().resource::<CircularDeal>().paid_usd;
+    assert!((total("take_or_pay", Some(cloud), Some(true)) - paid).abs() <= 1e-9 * paid);
+}
+
+#[test]
+fn the_bubble_index_reads_eight_on_the_late_2025_baseline_and_follows_its_inputs() {
+    let score_at_start = |overrides: &[&str]| -> BubbleIndex {
+        let mut sim = simulation(overrides);
+        sim.step();
+        *sim.world().resource::<BubbleIndex>()
+    };
+    let baseline = score_at_start(&[]);
+    assert_eq!(baseline.total(), 8, "{baseline:?}");
+    // Each input, moved from the model's own state, lowers its factor.
+    let calm_story = score_at_start(&["narrative.initial_hype=0.1"]);
+    assert!(calm_story.narrative < 2 && calm_story.total() < 8, "{calm_story:?}");
+    let few_novices = score_at_start(&["retail.novice_share=0.05"]);
+    assert!(few_novices.novice_investors < 2, "{few_novices:?}");
+    let vc_elsewhere = score_at_start(&["venture.ai_share_base=0", "venture.ai_share_per_hype=0"]);
+    assert_eq!(vc_elsewhere.pure_plays, 0, "{vc_elsewhere:?}");
+    let agreed = score_at_start(&["forecasts.initial_belief_dispersion=0.01"]);
+    assert!(agreed.inputs.forecast_dispersion < baseline.inputs.forecast_dispersion);
+    assert!(agreed.uncertainty <= baseline.uncertainty);
+}
+
+#[test]
+fn the_ai_index_shows_the_stylised_facts_of_daily_returns() {
+    // The full baseline over its ten years.
+    let config = load(&ConfigSource::baseline(), &[]).unwrap();
+    let seed = config.run.seed;
+    let mut sim = Simulation::new(config, seed, 1).unwrap();
+    let mut returns = Vec::new();
+    while !sim.finished() {
+        sim.step();
+        if sim.clock().tick > 0 {
+            returns.push(sim.world().resource::<AiIndex>().log_return);
+        }
+        sim.take_observations();
+    }
+    assert!(returns.len() > 2000);
+    let absolute: Vec<f64> = returns.iter().map(|r| r.abs()).collect();
+    // Fat tails: excess kurtosis well above 0 (its standard error is ≈ √(24/n) ≈ 0.1).
+    let kurtosis = excess_kurtosis(&returns);
+    assert!(kurtosis > 1.5, "excess kurtosis {kurtosis}");
+    // No linear autocorrelation of returns at lag 1.
+    let lag1 = autocorrelation(&returns, 1);
+    assert!(lag1.abs() < 0.05, "lag-1 autocorrelation {lag1}");
+    // Volatility clustering: absolute returns are positively autocorrelated, and more
+    // than returns, at every one of the first 20 lags.
+    for lag in 1..=20 {
+        let (of_abs, of_returns) = (autocorrelation(&absolute, lag), autocorrelation(&returns, lag));
+        assert!(
+            of_abs > 0.03 && of_abs > of_returns.abs() + 0.02,
+            "lag {lag}: |r| {of_abs}, r {of_returns}"
+        );
+    }
+}
