@@ -158,6 +158,12 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             ("guarantees_called".to_owned(), f64::from(totals.guarantees_called)),
             ("margin_calls".to_owned(), f64::from(totals.margin_calls)),
             ("forced_sales_usd".to_owned(), totals.forced_sales_usd),
+            ("bubble_index_first".to_owned(), f64::from(summary.bubble_first)),
+            ("bubble_index_lowest".to_owned(), f64::from(summary.bubble_lowest)),
+            ("bubble_index_last".to_owned(), f64::from(summary.bubble_last)),
+            ("circular_chip_investment_usd".to_owned(), summary.circular.invested_usd),
+            ("circular_take_or_pay_usd".to_owned(), summary.circular.paid_usd),
+            ("circular_gpu_purchases_usd".to_owned(), summary.circular.gpus_bought_usd),
         ]),
     };
     let path = run_dir.complete(&manifest).map_err(runtime)?;
@@ -186,7 +192,22 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             totals.retirements_usd / 1e9,
             totals.generations_released
         );
+        println!(
+            "  bubble index: {}/8 at the start, lowest {}/8, {}/8 at the end",
+            summary.bubble_first, summary.bubble_lowest, summary.bubble_last
+        );
         println!("  labs: {} funding rounds, {} failures", totals.funding_rounds, totals.lab_failures);
+        let deal = &summary.circular;
+        if deal.lab.is_some() {
+            println!(
+                "  loop: chipmaker → lab ${:.1}B of equity, lab → cloud ${:.1}B take-or-pay, cloud → chipmaker ${:.1}B of GPUs ({:.2} GW; contract {})",
+                deal.invested_usd / 1e9,
+                deal.paid_usd / 1e9,
+                deal.gpus_bought_usd / 1e9,
+                deal.deployed_gw,
+                if deal.active { "in force" } else { "unwound or ended" }
+            );
+        }
         println!(
             "  credit: {} securities issued, {} downgrades, ${:.1}B of principal written off, {} guarantees called",
             totals.securities_issued,

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Float64Type, Int32Type, UInt64Type};
+use arrow_array::types::{Date32Type, Float64Type, Int32Type, UInt32Type, UInt64Type};
 use arrow_array::{ArrayAccessor, RecordBatch, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::reader::{FileReader, SerializedFileReader};
@@ -161,6 +161,8 @@ fn bad_input_exits_2_with_one_clear_message_and_leaves_nothing() {
     let nan = write("nan.toml", "[market]\nprice_impact = nan\n");
     let infinite = write("inf.toml", "[demand]\nconsumer_kqueries_per_month = inf\n");
     let zero = write("zero.toml", "[run]\nyears = 0\n");
+    let no_such_lab = write("loop.toml", "[circular]\nlab = \"openai\"\n");
+    let thresholds = write("thresholds.toml", "[bubble]\nhype_thresholds = [0.9, 0.3]\n");
     let cases: Vec<(Vec<String>, Vec<&str>)> = vec![
         (
             vec!["run".into(), "/no/such/file.toml".into()],
@@ -191,6 +193,22 @@ fn bad_input_exits_2_with_one_clear_message_and_leaves_nothing() {
         (
             vec!["run".into(), zero.clone()],
             vec!["zero.toml", "run.years", "at least one trading day"],
+        ),
+        (
+            vec!["run".into(), no_such_lab.clone()],
+            vec!["loop.toml", "circular.lab", "frontier-lab-a", "\"openai\""],
+        ),
+        (
+            vec!["run".into(), thresholds.clone()],
+            vec!["thresholds.toml", "bubble.hype_thresholds", "low ≤ high"],
+        ),
+        (
+            vec!["run".into(), "--set".into(), "venture.funds=0".into()],
+            vec!["--set venture.funds=0", "venture.funds", "between 1"],
+        ),
+        (
+            vec!["run".into(), "--set".into(), "adoption.share_with_return=1.2".into()],
+            vec!["adoption.share_with_return", "between 0 and 1"],
         ),
         (
             vec!["run".into(), "--years".into(), "0".into()],
@@ -364,6 +382,25 @@ impl Table {
             })
             .collect()
     }
+    fn u32s(&self, name: &str) -> Vec<u32> {
+        self.0
+            .iter()
+            .flat_map(|b| b.column_by_name(name).unwrap().as_primitive::<UInt32Type>().values().to_vec())
+            .collect()
+    }
+    fn bools(&self, name: &str) -> Vec<bool> {
+        self.0
+            .iter()
+            .flat_map(|b| {
+                b.column_by_name(name)
+                    .unwrap()
+                    .as_boolean()
+                    .iter()
+                    .map(|v| v.unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
     fn dates(&self) -> Vec<i32> {
         self.0
             .iter()
@@ -490,4 +527,63 @@ fn the_stress_traces_say_who_held_what_when_tranches_lost_and_which_sales_were_f
         }
     }
     assert!(lost_any, "some tranche lost money within the stress horizon");
+}
+
+#[test]
+fn the_bubble_index_and_the_circular_money_can_be_read_from_the_parquet_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("boom");
+    let output = bubblesim(
+        &[
+            "run",
+            "--out",
+            out.to_str().unwrap(),
+            "--years",
+            "3",
+            "--set",
+            "retail.count=300",
+            "--quiet",
+        ],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    // The four factors over time: 8/8 on the first day, each row's total their sum.
+    let bubble = Table::read(&out.join("bubble.parquet"));
+    let (ticks, totals) = (bubble.u32s("tick"), bubble.u32s("total"));
+    let factors: Vec<Vec<u32>> = ["uncertainty", "pure_plays", "novice_investors", "narrative"]
+        .iter()
+        .map(|f| bubble.u32s(f))
+        .collect();
+    assert_eq!((ticks[0], totals[0]), (0, 8), "the late-2025 baseline reads 8/8 at the start");
+    for row in 0..totals.len() {
+        assert_eq!(totals[row], factors.iter().map(|f| f[row]).sum::<u32>(), "row {row}");
+        assert!(factors.iter().all(|f| f[row] <= 2));
+    }
+    assert!(totals.iter().any(|&t| t < 8), "the index never moves in three years");
+
+    // The circular money: every leg of the loop, and how much of the chipmaker's GPU
+    // revenue came back around it.
+    let flows = Table::read(&out.join("flows.parquet"));
+    let (kinds, from, to, amounts, circular) = (
+        flows.labels("kind"),
+        flows.labels("from_name"),
+        flows.labels("to_name"),
+        flows.f64s("amount_usd"),
+        flows.bools("circular"),
+    );
+    let sum = |keep: &dyn Fn(usize) -> bool| -> f64 { (0..kinds.len()).filter(|&i| keep(i)).map(|i| amounts[i].unwrap()).sum() };
+    let invested = sum(&|i| circular[i] && kinds[i] == "chip_investment" && from[i] == "chipmaker" && to[i] == "frontier-lab-a");
+    let paid = sum(&|i| circular[i] && kinds[i] == "take_or_pay" && from[i] == "frontier-lab-a" && to[i] == "neocloud-1");
+    let looped_gpus = sum(&|i| circular[i] && kinds[i] == "gpu_purchase" && from[i] == "neocloud-1" && to[i] == "chipmaker");
+    let all_gpus = sum(&|i| kinds[i] == "gpu_purchase" && to[i] == "chipmaker");
+    assert!(invested > 0.0 && paid > 0.0 && looped_gpus > 0.0);
+    assert!(looped_gpus < all_gpus, "other providers buy GPUs too");
+    // The chipmaker invests $10B per GW deployed: the flows agree with the bubble
+    // table's deployed GW.
+    let deployed_gw = bubble.f64s("circular_deployed_gw").last().unwrap().unwrap();
+    assert!(
+        (invested - deployed_gw * 1e10).abs() < 1e-6 * invested,
+        "{invested} for {deployed_gw} GW"
+    );
 }

@@ -42,6 +42,10 @@ pub struct BubbleIndex {
     pub pure_plays: u8,
     pub novice_investors: u8,
     pub narrative: u8,
+    /// The total on the first day scored and the lowest so far (for the run summary).
+    pub first_total: u8,
+    pub lowest_total: u8,
+    pub days_scored: u32,
 }
 
 impl BubbleIndex {
@@ -81,6 +85,7 @@ pub fn score(config: &BubbleConfig, inputs: BubbleInputs) -> BubbleIndex {
             input_score(inputs.novice_share, config.novice_share_thresholds),
         ),
         narrative: input_score(inputs.hype, config.hype_thresholds),
+        ..BubbleIndex::default()
     }
 }
 
@@ -102,7 +107,15 @@ pub fn update_bubble_index(
         novice_share: flow.novice_share(),
         hype: narrative.hype,
     };
+    let before = *index;
     *index = score(&params.bubble, inputs);
+    let total = index.total();
+    index.days_scored = before.days_scored + 1;
+    (index.first_total, index.lowest_total) = if before.days_scored == 0 {
+        (total, total)
+    } else {
+        (before.first_total, before.lowest_total.min(total))
+    };
 }
 
 #[cfg(test)]

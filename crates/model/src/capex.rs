@@ -345,10 +345,15 @@ pub fn order_gpus(
         }
         // The contract's GPUs are placed first: they are the circular leg.
         let for_contract = placed.min(contract_gpus);
-        if for_contract > 0 {
-            deal.deploy(for_contract, watts_per_gpu, newest.performance_h100 * HOURS_PER_MONTH);
-        }
         let contract_cost = for_contract as f64 * newest.price_usd;
+        if for_contract > 0 {
+            deal.deploy(
+                for_contract,
+                watts_per_gpu,
+                newest.performance_h100 * HOURS_PER_MONTH,
+                contract_cost,
+            );
+        }
         flows.record(&clock, provider, key.chipmaker, FlowKind::GpuPurchase, contract_cost, true);
         flows.record(&clock, provider, key.chipmaker, FlowKind::GpuPurchase, cost - contract_cost, false);
         events.record(

@@ -85,7 +85,7 @@ impl FlowLog {
 pub struct CircularDeal {
     pub lab: Option<AgentId>,
     pub cloud: Option<AgentId>,
-    /// False once unwound (or when there is no deal).
+    /// False once unwound or ended (or when there is no deal).
     pub active: bool,
     pub deployed_gw: f64,
     /// GW deployed since the chipmaker last invested.
@@ -93,6 +93,8 @@ pub struct CircularDeal {
     pub contracted_h100_hours_per_month: f64,
     pub invested_usd: f64,
     pub paid_usd: f64,
+    /// What the cloud paid the chipmaker for the contract's GPUs.
+    pub gpus_bought_usd: f64,
 }
 
 impl CircularDeal {
@@ -113,8 +115,9 @@ impl CircularDeal {
         (due_gw * 1e9 / watts_per_gpu as f64).ceil() as u64
     }
 
-    /// Records GPUs placed for the contract.
-    pub fn deploy(&mut self, gpus: u64, watts_per_gpu: u64, h100_hours_per_gpu_month: f64) {
+    /// Records GPUs placed for the contract and what they cost.
+    pub fn deploy(&mut self, gpus: u64, watts_per_gpu: u64, h100_hours_per_gpu_month: f64, cost_usd: f64) {
+        self.gpus_bought_usd += cost_usd;
         let gw = gpus as f64 * watts_per_gpu as f64 / 1e9;
         self.deployed_gw += gw;
         self.uninvested_gw += gw;
@@ -187,6 +190,13 @@ pub fn settle_take_or_pay(
     let (Some(lab_id), Some(cloud_id)) = (deal.lab, deal.cloud) else {
         return;
     };
+    let c = &params.circular;
+    if deal.active && f64::from(clock.month) >= f64::from(c.contract_start_months) + c.contract_years * 12.0 {
+        // The term is over: the contract ends (the GPUs stay the cloud's).
+        deal.active = false;
+        deal.contracted_h100_hours_per_month = 0.0;
+        return;
+    }
     let payment = deal.payment_usd(&params, clock.month);
     if payment <= 0.0 {
         return;
@@ -216,6 +226,7 @@ pub fn unwind(params: &Params, clock: &Clock, deal: &mut CircularDeal, lab: Agen
         return;
     }
     deal.active = false;
+    deal.contracted_h100_hours_per_month = 0.0;
     let cloud = deal.cloud.unwrap_or(lab);
     events.record(
         clock,
@@ -254,7 +265,7 @@ mod tests {
             0.0,
             "nothing deployed, nothing owed"
         );
-        deal.deploy(due, 1_000_000, 1.0);
+        deal.deploy(due, 1_000_000, 1.0, 1.0);
         let monthly = c.contract_value_usd / (c.contract_years * 12.0);
         assert!((deal.payment_usd(&params, c.contract_start_months) - monthly).abs() < 1e-3 * monthly);
         assert_eq!(deal.payment_usd(&params, c.contract_start_months - 1), 0.0);

@@ -101,6 +101,12 @@ pub struct Summary {
     /// Deepest peak-to-trough fall of the AI index, 0 … 1.
     pub ai_index_max_drawdown: f64,
     pub totals: Totals,
+    /// The bubble index on the first day, its lowest and its last reading.
+    pub bubble_first: u8,
+    pub bubble_lowest: u8,
+    pub bubble_last: u8,
+    /// The circular deal (all zero without one).
+    pub circular: circular::CircularDeal,
 }
 
 /// A world and its schedule, stepped one trading day at a time.
@@ -169,6 +175,7 @@ impl Simulation {
 
     pub fn summary(&self) -> Summary {
         let index = self.world.resource::<market::AiIndex>();
+        let bubble = self.world.resource::<bubble::BubbleIndex>();
         Summary {
             ticks: self.ticks_run,
             first_date: self.clock().start_date,
@@ -176,6 +183,10 @@ impl Simulation {
             ai_index_level: index.level,
             ai_index_max_drawdown: index.max_drawdown,
             totals: self.world.resource::<events::EventLog>().totals,
+            bubble_first: bubble.first_total,
+            bubble_lowest: bubble.lowest_total,
+            bubble_last: bubble.total(),
+            circular: self.world.resource::<circular::CircularDeal>().clone(),
         }
     }
 

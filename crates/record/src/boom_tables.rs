@@ -131,7 +131,7 @@ pub fn bubble() -> TableSpec {
                 "circular_active",
                 Bool,
                 "flag",
-                "whether the contract is in force (false once unwound or without a deal)",
+                "whether the deal stands: true from the start while it is being deployed and paid, false once its term is over, once unwound, or without a deal",
             ),
         ],
     )
