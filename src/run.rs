@@ -163,6 +163,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             ("bubble_index_last".to_owned(), f64::from(summary.bubble_last)),
             ("circular_chip_investment_usd".to_owned(), summary.circular.invested_usd),
             ("circular_take_or_pay_usd".to_owned(), summary.circular.paid_usd),
+            ("circular_capacity_rent_usd".to_owned(), summary.circular.credited_usd),
             ("circular_gpu_purchases_usd".to_owned(), summary.circular.gpus_bought_usd),
         ]),
     };
@@ -200,9 +201,10 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         let deal = &summary.circular;
         if deal.lab.is_some() {
             println!(
-                "  loop: chipmaker → lab ${:.1}B of equity, lab → cloud ${:.1}B take-or-pay, cloud → chipmaker ${:.1}B of GPUs ({:.2} GW; contract {})",
+                "  loop: chipmaker → lab ${:.1}B of equity, lab → cloud ${:.1}B take-or-pay (${:.1}B back as its capacity's market rent), cloud → chipmaker ${:.1}B of GPUs ({:.2} GW; contract {})",
                 deal.invested_usd / 1e9,
                 deal.paid_usd / 1e9,
+                deal.credited_usd / 1e9,
                 deal.gpus_bought_usd / 1e9,
                 deal.deployed_gw,
                 if deal.active { "in force" } else { "unwound or ended" }

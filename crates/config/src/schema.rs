@@ -290,6 +290,7 @@ pub struct MarketConfig {
     pub attention_halflife_ticks: f64,
     pub institution_rebalance_per_day: f64,
     pub hedge_fund_value_tilt: f64,
+    pub hedge_fund_buy_leverage_share: f64,
     pub earnings_price_response: f64,
 }
 

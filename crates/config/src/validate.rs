@@ -591,6 +591,7 @@ fn validate_behaviour(config: &Config) -> Result<(), Problem> {
     market.within("attention_halflife_ticks", m.attention_halflife_ticks, 1.0, 10_000.0)?;
     market.probability("institution_rebalance_per_day", m.institution_rebalance_per_day)?;
     market.within("hedge_fund_value_tilt", m.hedge_fund_value_tilt, 0.0, 10.0)?;
+    market.probability("hedge_fund_buy_leverage_share", m.hedge_fund_buy_leverage_share)?;
     market.within("earnings_price_response", m.earnings_price_response, 0.0, 5.0)?;
 
     let narrative = at("narrative");

@@ -44,6 +44,12 @@ pub(crate) fn validate_boom(config: &Config) -> Result<(), Problem> {
     let a = &config.adoption;
     adoption.within("count", a.count.into(), 1.0, 10_000_000.0)?;
     adoption.probability("initial_adopter_share", a.initial_adopter_share)?;
+    if a.initial_adopter_share <= 0.0 {
+        adoption.fail(
+            "initial_adopter_share",
+            "must be greater than 0: enterprise volume at the start is spread over the adopters piloting then".to_owned(),
+        )?;
+    }
     adoption.probability("adoption_per_month_base", a.adoption_per_month_base)?;
     adoption.probability("adoption_per_month_per_hype", a.adoption_per_month_per_hype)?;
     if a.adoption_per_month_base + a.adoption_per_month_per_hype > 1.0 {

@@ -33,17 +33,6 @@ pub struct Adopter {
     pub state: AdopterState,
 }
 
-impl Adopter {
-    /// Usage relative to a pilot's.
-    pub fn usage(&self, return_usage_multiplier: f64) -> f64 {
-        match self.state {
-            AdopterState::Pilot { .. } | AdopterState::Paying { with_return: false } => 1.0,
-            AdopterState::Paying { with_return: true } => return_usage_multiplier,
-            AdopterState::Prospect | AdopterState::Churned => 0.0,
-        }
-    }
-}
-
 /// Counts of adopters by state, and their usage against the start.
 #[derive(Resource, Debug, Clone, Default, PartialEq)]
 pub struct AdoptionStats {
@@ -58,13 +47,11 @@ pub struct AdoptionStats {
 }
 
 impl AdoptionStats {
-    /// Usage against the start (1 at the start).
+    /// Usage against the start (1 at the start). The start's usage is floored at one
+    /// pilot's, so a run that starts with no adopters still grows its enterprise volume
+    /// from the configured starting volume as pilots begin.
     pub fn usage_ratio(&self) -> f64 {
-        if self.initial_usage > 0.0 {
-            self.usage / self.initial_usage
-        } else {
-            0.0
-        }
+        self.usage / self.initial_usage.max(1.0)
     }
 
     /// Share of adopters past their pilot that see a return.
@@ -93,7 +80,8 @@ pub fn initial_adopters(params: &Params, seed: u64, ids: impl Iterator<Item = Ag
     .collect()
 }
 
-/// Counts the adopters.
+/// Counts the adopters. Usage is computed from the integer counts, so it does not
+/// depend on the order adopters are visited in.
 pub fn tally<'a>(adopters: impl Iterator<Item = &'a Adopter>, return_usage_multiplier: f64) -> AdoptionStats {
     let mut stats = AdoptionStats::default();
     for adopter in adopters {
@@ -104,8 +92,8 @@ pub fn tally<'a>(adopters: impl Iterator<Item = &'a Adopter>, return_usage_multi
             AdopterState::Paying { with_return: false } => stats.paying_without_return += 1,
             AdopterState::Churned => stats.churned += 1,
         }
-        stats.usage += adopter.usage(return_usage_multiplier);
     }
+    stats.usage = (stats.piloting + stats.paying_without_return) as f64 + stats.paying_with_return as f64 * return_usage_multiplier;
     stats
 }
 
@@ -119,6 +107,9 @@ pub fn adopt_and_churn(
     mut stats: ResMut<AdoptionStats>,
     mut demand: ResMut<Demand>,
 ) {
+    if clock.tick == 0 {
+        return; // the first month uses the calibrated starting volume
+    }
     let a = &params.adoption;
     let month = clock.month as i32;
     let start_pilot = a.adoption_per_month_base + a.adoption_per_month_per_hype * narrative.hype;

@@ -186,26 +186,26 @@ mod tests {
         assert_eq!(pair_score(2, 1), 2);
         assert_eq!(pair_score(1, 0), 1);
         assert_eq!(pair_score(0, 0), 0);
-        // Raising any one input from calm never lowers the total.
-        for step in 0..50 {
-            let x = f64::from(step) / 10.0;
-            let lower = score(
-                &config,
-                BubbleInputs {
-                    hype: x / 5.0,
-                    ..BubbleInputs::default()
-                },
-            )
-            .total();
-            let higher = score(
-                &config,
-                BubbleInputs {
-                    hype: (x + 0.1) / 5.0,
-                    ..BubbleInputs::default()
-                },
-            )
-            .total();
-            assert!(higher >= lower);
+        // Raising any one input, from calm to boom, never lowers the total and ends higher.
+        type Set = fn(&mut BubbleInputs, f64);
+        let inputs: [(&str, Set, f64); 6] = [
+            ("forecast_dispersion", |i, x| i.forecast_dispersion = x, 2.0),
+            ("capex_to_revenue", |i, x| i.capex_to_revenue = x, 5.0),
+            ("ai_capital_share", |i, x| i.ai_capital_share = x, 1.0),
+            ("retail_flow_share", |i, x| i.retail_flow_share = x, 1.0),
+            ("novice_share", |i, x| i.novice_share = x, 1.0),
+            ("hype", |i, x| i.hype = x, 1.0),
+        ];
+        for (name, set, top) in inputs {
+            let mut last = score(&config, BubbleInputs::default()).total();
+            for step in 1..=100 {
+                let mut raised = BubbleInputs::default();
+                set(&mut raised, top * f64::from(step) / 100.0);
+                let total = score(&config, raised).total();
+                assert!(total >= last, "{name}: raising it lowered the index");
+                last = total;
+            }
+            assert!(last > 0, "{name} never moves the index");
         }
     }
 }

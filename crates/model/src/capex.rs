@@ -59,7 +59,8 @@ struct Slot {
 
 /// Quarterly: GPU orders, placement, new leases and buildings, and the chipmaker's sale.
 /// A provider's forecast growth adds `capex_tilt_per_belief` × (its belief − the
-/// consensus); the circular deal's cloud also orders what its contract needs, on credit.
+/// consensus); the circular deal's cloud also orders what its contract needs, on credit
+/// (see `circular`).
 pub fn order_gpus(
     mut commands: Commands,
     params: Res<Params>,
@@ -295,13 +296,26 @@ pub fn order_gpus(
             );
         }
 
-        // Cohorts of at most `cohort_size` GPUs, filling slots in order.
+        // Cohorts of at most `cohort_size` GPUs, filling slots in order; the contract's
+        // GPUs are the first placed (the circular leg), and count once installed.
         let cohort_size = u64::from(params.gpus.cohort_size);
+        let mut contract_left = contract_gpus;
         for slot in &mut slots {
             while needed_watts > 0 && slot.free_watts >= watts_per_gpu {
                 let count = (slot.free_watts / watts_per_gpu).min(needed_watts / watts_per_gpu).min(cohort_size);
                 if count == 0 {
                     break;
+                }
+                let for_contract = count.min(contract_left);
+                if for_contract > 0 {
+                    contract_left -= for_contract;
+                    deal.order(
+                        for_contract,
+                        watts_per_gpu,
+                        newest.performance_h100 * HOURS_PER_MONTH,
+                        for_contract as f64 * newest.price_usd,
+                        slot.install_month,
+                    );
                 }
                 spawn_agent(
                     &mut commands,
@@ -343,17 +357,8 @@ pub fn order_gpus(
             chipmaker.month.other_costs_usd += cost_of_goods;
             chipmaker.cash_usd += cost - cost_of_goods;
         }
-        // The contract's GPUs are placed first: they are the circular leg.
-        let for_contract = placed.min(contract_gpus);
+        let for_contract = contract_gpus - contract_left;
         let contract_cost = for_contract as f64 * newest.price_usd;
-        if for_contract > 0 {
-            deal.deploy(
-                for_contract,
-                watts_per_gpu,
-                newest.performance_h100 * HOURS_PER_MONTH,
-                contract_cost,
-            );
-        }
         flows.record(&clock, provider, key.chipmaker, FlowKind::GpuPurchase, contract_cost, true);
         flows.record(&clock, provider, key.chipmaker, FlowKind::GpuPurchase, cost - contract_cost, false);
         events.record(

@@ -4,20 +4,24 @@
 //! that buys equity or GPUs — is a [`Flow`] in the `flows` table, so a notebook can
 //! see how much of each firm's revenue came back around the loop.
 //!
-//! The cloud deploys the contract's GW evenly over the `deployment_months` before the
-//! contract starts (its quarterly GPU order includes what is due, see `capex`). From the
-//! start the lab pays value / (years × 12) a month for the share of the GW deployed.
-//! The contracted GPU-hours are the lab's: the compute it uses up to them is not paid
-//! again at the market rent (the pool's rent for those hours stays with the lab and is
-//! not paid to the cloud). When the lab fails the contract is unwound.
+//! The cloud orders the contract's GW evenly over the `deployment_months` before the
+//! contract starts (its quarterly GPU order includes what is due, see `capex`); they
+//! count as deployed once installed. Each month the chipmaker invests per GW newly
+//! installed, and from the start the lab pays value / (years × 12) a month for the share
+//! of the GW installed. The contracted GPUs are dispatched with the cloud's others; the
+//! market rent they earn (their share of the cloud's capacity × its rent income) goes to
+//! the lab, so the lab pays a fixed price for the capacity and the cloud earns that fixed
+//! price instead of the market rent — a take-or-pay contract on capacity sold through the
+//! market. The contract ends at its term, or is unwound when the lab fails.
 
 use bevy_ecs::prelude::*;
 
 use crate::agents::AgentId;
 use crate::calendar::Clock;
-use crate::compute_market::ComputeMarket;
 use crate::events::{EventKind, EventLog};
-use crate::firms::{Accounts, AiSeller, Firm, Lab, Stakes};
+use crate::firms::{Accounts, Firm, Lab, Stakes};
+use crate::fleet::FleetIndex;
+use crate::obsolescence::{Generations, HOURS_PER_MONTH};
 use crate::params::{Directory, Params};
 use crate::setup::KeyAgents;
 
@@ -30,6 +34,8 @@ pub enum FlowKind {
     TakeOrPay,
     /// GPUs bought from the chipmaker.
     GpuPurchase,
+    /// The market rent the contracted capacity earned, passed from the cloud to the lab.
+    CapacityRent,
     /// A venture fund's part of a lab's round.
     VentureRound,
 }
@@ -40,6 +46,7 @@ impl FlowKind {
             FlowKind::ChipInvestment => "chip_investment",
             FlowKind::TakeOrPay => "take_or_pay",
             FlowKind::GpuPurchase => "gpu_purchase",
+            FlowKind::CapacityRent => "capacity_rent",
             FlowKind::VentureRound => "venture_round",
         }
     }
@@ -80,6 +87,14 @@ impl FlowLog {
     }
 }
 
+/// Contract GPUs ordered and not yet installed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PendingCapacity {
+    pub install_month: i32,
+    pub gw: f64,
+    pub h100_hours_per_month: f64,
+}
+
 /// The deal's state.
 #[derive(Resource, Debug, Clone, Default, PartialEq)]
 pub struct CircularDeal {
@@ -87,18 +102,24 @@ pub struct CircularDeal {
     pub cloud: Option<AgentId>,
     /// False once unwound or ended (or when there is no deal).
     pub active: bool,
+    /// GW ordered, and GW installed.
+    pub ordered_gw: f64,
     pub deployed_gw: f64,
-    /// GW deployed since the chipmaker last invested.
+    /// GW installed since the chipmaker last invested.
     pub uninvested_gw: f64,
+    pub pending: Vec<PendingCapacity>,
+    /// Full-use H100-hours a month of the installed contract GPUs.
     pub contracted_h100_hours_per_month: f64,
     pub invested_usd: f64,
+    /// Take-or-pay payments (gross), and the market rent passed back to the lab.
     pub paid_usd: f64,
+    pub credited_usd: f64,
     /// What the cloud paid the chipmaker for the contract's GPUs.
     pub gpus_bought_usd: f64,
 }
 
 impl CircularDeal {
-    /// GW the cloud should have deployed by `month` (evenly over the deployment window).
+    /// GW the cloud should have ordered by `month` (evenly over the deployment window).
     pub fn target_gw(&self, params: &Params, month: u32) -> f64 {
         let c = &params.circular;
         let begin = f64::from(c.contract_start_months) - f64::from(c.deployment_months);
@@ -111,20 +132,34 @@ impl CircularDeal {
         if !self.active || watts_per_gpu == 0 {
             return 0;
         }
-        let due_gw = (self.target_gw(params, month + 3) - self.deployed_gw).max(0.0);
+        let due_gw = (self.target_gw(params, month + 3) - self.ordered_gw).max(0.0);
         (due_gw * 1e9 / watts_per_gpu as f64).ceil() as u64
     }
 
-    /// Records GPUs placed for the contract and what they cost.
-    pub fn deploy(&mut self, gpus: u64, watts_per_gpu: u64, h100_hours_per_gpu_month: f64, cost_usd: f64) {
-        self.gpus_bought_usd += cost_usd;
+    /// Records contract GPUs ordered, what they cost and when they are installed.
+    pub fn order(&mut self, gpus: u64, watts_per_gpu: u64, h100_hours_per_gpu_month: f64, cost_usd: f64, install_month: i32) {
         let gw = gpus as f64 * watts_per_gpu as f64 / 1e9;
-        self.deployed_gw += gw;
-        self.uninvested_gw += gw;
-        self.contracted_h100_hours_per_month += gpus as f64 * h100_hours_per_gpu_month;
+        self.ordered_gw += gw;
+        self.gpus_bought_usd += cost_usd;
+        self.pending.push(PendingCapacity {
+            install_month,
+            gw,
+            h100_hours_per_month: gpus as f64 * h100_hours_per_gpu_month,
+        });
     }
 
-    /// This month's take-or-pay payment: the monthly price of the GW deployed, during
+    /// Moves what is installed by `month` from pending to deployed.
+    pub fn install(&mut self, month: i32) {
+        let (done, waiting): (Vec<PendingCapacity>, Vec<PendingCapacity>) = self.pending.iter().partition(|p| p.install_month <= month);
+        self.pending = waiting;
+        for p in done {
+            self.deployed_gw += p.gw;
+            self.uninvested_gw += p.gw;
+            self.contracted_h100_hours_per_month += p.h100_hours_per_month;
+        }
+    }
+
+    /// This month's take-or-pay payment: the monthly price of the GW installed, during
     /// the contract's term.
     pub fn payment_usd(&self, params: &Params, month: u32) -> f64 {
         let c = &params.circular;
@@ -142,81 +177,90 @@ impl CircularDeal {
     }
 }
 
-/// Quarterly, after GPU orders: the chipmaker invests per GW newly deployed.
-pub fn invest_per_gw(
+/// Monthly, after revenue and before funding rounds: contract GPUs installed, the
+/// chipmaker's investment per GW, the take-or-pay payment and the capacity's market rent.
+pub fn settle_contract(
     params: Res<Params>,
     clock: Res<Clock>,
     key: Res<KeyAgents>,
     directory: Res<Directory>,
+    fleet: Res<FleetIndex>,
+    generations: Res<Generations>,
     mut deal: ResMut<CircularDeal>,
     mut firms: Query<(&Firm, &mut Accounts, Option<&mut Lab>, Option<&mut Stakes>)>,
-    mut flows: ResMut<FlowLog>,
-) {
-    let Some(lab_id) = deal.lab else { return };
-    let c = &params.circular;
-    let amount = (deal.uninvested_gw * c.investment_usd_per_gw).min((c.investment_cap_usd - deal.invested_usd).max(0.0));
-    deal.uninvested_gw = 0.0;
-    if !deal.active || amount <= 0.0 {
-        return;
-    }
-    let units = match firms.get_mut(directory.get(lab_id)) {
-        Ok((firm, mut accounts, Some(mut lab), _)) if firm.active => {
-            accounts.cash_usd += amount;
-            accounts.month.funding_usd += amount;
-            let pre_money = lab.valuation_usd;
-            lab.sell_equity(amount, pre_money)
-        }
-        _ => return,
-    };
-    if let Ok((_, mut accounts, _, Some(mut stakes))) = firms.get_mut(directory.get(key.chipmaker)) {
-        accounts.cash_usd -= amount;
-        accounts.month.investments_usd += amount;
-        stakes.add(lab_id, units, amount);
-    }
-    deal.invested_usd += amount;
-    flows.record(&clock, key.chipmaker, lab_id, FlowKind::ChipInvestment, amount, true);
-}
-
-/// Monthly, after revenue: the take-or-pay payment, and the compute it already covers.
-pub fn settle_take_or_pay(
-    params: Res<Params>,
-    clock: Res<Clock>,
-    market: Res<ComputeMarket>,
-    directory: Res<Directory>,
-    mut deal: ResMut<CircularDeal>,
-    mut firms: Query<(&Firm, &mut Accounts, Option<&AiSeller>)>,
     mut flows: ResMut<FlowLog>,
 ) {
     let (Some(lab_id), Some(cloud_id)) = (deal.lab, deal.cloud) else {
         return;
     };
+    if !deal.active {
+        return;
+    }
     let c = &params.circular;
-    if deal.active && f64::from(clock.month) >= f64::from(c.contract_start_months) + c.contract_years * 12.0 {
+    if f64::from(clock.month) >= f64::from(c.contract_start_months) + c.contract_years * 12.0 {
         // The term is over: the contract ends (the GPUs stay the cloud's).
         deal.active = false;
         deal.contracted_h100_hours_per_month = 0.0;
         return;
     }
+    deal.install(clock.month as i32);
+
+    // The chipmaker buys the lab's equity at its last mark, per GW newly installed.
+    let amount = (deal.uninvested_gw * c.investment_usd_per_gw).min((c.investment_cap_usd - deal.invested_usd).max(0.0));
+    if amount > 0.0
+        && let Ok((firm, mut accounts, Some(mut lab), _)) = firms.get_mut(directory.get(lab_id))
+        && firm.active
+        && lab.valuation_usd > 0.0
+    {
+        deal.uninvested_gw = 0.0;
+        accounts.cash_usd += amount;
+        accounts.month.funding_usd += amount;
+        let pre_money = lab.valuation_usd;
+        let units = lab.sell_equity(amount, pre_money);
+        if let Ok((_, mut chip_accounts, _, Some(mut stakes))) = firms.get_mut(directory.get(key.chipmaker)) {
+            chip_accounts.cash_usd -= amount;
+            chip_accounts.month.investments_usd += amount;
+            stakes.add(lab_id, units, amount);
+        }
+        deal.invested_usd += amount;
+        flows.record(&clock, key.chipmaker, lab_id, FlowKind::ChipInvestment, amount, true);
+    }
+
     let payment = deal.payment_usd(&params, clock.month);
     if payment <= 0.0 {
         return;
     }
-    let credit = match firms.get_mut(directory.get(lab_id)) {
-        Ok((firm, mut accounts, Some(seller))) if firm.active => {
-            let served = market.served_share * seller.compute_demand_h100_hours;
-            let credit = served.min(deal.contracted_h100_hours_per_month) * market.rent_usd_per_h100_hour;
-            accounts.month.compute_cost_usd += payment - credit;
-            accounts.cash_usd -= payment - credit;
-            credit
+    // The market rent the contracted GPUs earned: their share of the cloud's capacity
+    // times the rent it was paid this month.
+    let capacity: f64 = fleet
+        .owner_generations(cloud_id)
+        .map(|(generation, gpus)| gpus as f64 * generations.get(generation).performance_h100 * HOURS_PER_MONTH)
+        .sum();
+    let share = if capacity > 0.0 {
+        (deal.contracted_h100_hours_per_month / capacity).min(1.0)
+    } else {
+        0.0
+    };
+    let Ok((_, cloud_accounts, _, _)) = firms.get(directory.get(cloud_id)) else {
+        return;
+    };
+    let credit = share * cloud_accounts.month.compute_rent_income_usd.max(0.0);
+    let net = payment - credit;
+    match firms.get_mut(directory.get(lab_id)) {
+        Ok((firm, mut accounts, _, _)) if firm.active => {
+            accounts.month.compute_cost_usd += net;
+            accounts.cash_usd -= net;
         }
         _ => return,
-    };
-    if let Ok((_, mut accounts, _)) = firms.get_mut(directory.get(cloud_id)) {
-        accounts.month.compute_rent_income_usd += payment - credit;
-        accounts.cash_usd += payment - credit;
+    }
+    if let Ok((_, mut accounts, _, _)) = firms.get_mut(directory.get(cloud_id)) {
+        accounts.month.compute_rent_income_usd += net;
+        accounts.cash_usd += net;
     }
     deal.paid_usd += payment;
+    deal.credited_usd += credit;
     flows.record(&clock, lab_id, cloud_id, FlowKind::TakeOrPay, payment, true);
+    flows.record(&clock, cloud_id, lab_id, FlowKind::CapacityRent, credit, true);
 }
 
 /// Unwinds the deal when its lab fails: payments and investments stop; the chipmaker
@@ -244,7 +288,134 @@ pub fn unwind(params: &Params, clock: &Clock, deal: &mut CircularDeal, lab: Agen
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use bevy_ecs::system::RunSystemOnce;
+
     use super::*;
+    use crate::agents::AgentId;
+    use crate::firms::FirmKind;
+    use crate::fleet::rebuild_fleet_index;
+    use crate::obsolescence::GpuCohort;
+
+    fn firm(kind: FirmKind, name: &str) -> Firm {
+        Firm {
+            kind,
+            name: Arc::from(name),
+            active: true,
+        }
+    }
+
+    /// One month of the contract in a world of a lab, a cloud with one cohort of GPUs,
+    /// and the chipmaker: money moves between them and is neither made nor lost.
+    #[test]
+    fn a_month_of_the_contract_conserves_money_and_records_every_leg() {
+        let config = bubblesim_config::load(
+            &bubblesim_config::ConfigSource::baseline(),
+            &["circular.contract_start_months=0".to_owned()],
+        )
+        .unwrap();
+        let params = Params(Arc::new(config));
+        let mut world = World::new();
+        let mut directory = Directory::default();
+        let (lab, cloud, chipmaker) = (AgentId(1), AgentId(2), AgentId(3));
+        let mut spawn = |world: &mut World, id: AgentId, bundle: (Firm, Accounts)| {
+            let entity = world.spawn((id, bundle.0, bundle.1)).id();
+            directory.insert(id, entity);
+            entity
+        };
+        let lab_entity = spawn(&mut world, lab, (firm(FirmKind::Lab, "lab"), Accounts::with_cash(1e10, 0.0, 1e10)));
+        let mut lab_state = Lab::new(0.0);
+        lab_state.valuation_usd = 1e11;
+        world.entity_mut(lab_entity).insert(lab_state);
+        let mut cloud_accounts = Accounts::with_cash(1e9, 0.0, 1e9);
+        cloud_accounts.month.compute_rent_income_usd = 2e9;
+        spawn(&mut world, cloud, (firm(FirmKind::Cloud, "cloud"), cloud_accounts));
+        let chip_entity = spawn(
+            &mut world,
+            chipmaker,
+            (firm(FirmKind::Chipmaker, "chipmaker"), Accounts::with_cash(5e10, 0.0, 5e10)),
+        );
+        world.entity_mut(chip_entity).insert(Stakes::default());
+        let generations = Generations::from_config(&params.gpus);
+        let newest = generations.newest().clone();
+        world.spawn(GpuCohort {
+            owner: cloud,
+            datacenter: AgentId(9),
+            generation: newest.index,
+            gpus: 1_000_000,
+            price_usd_per_gpu: newest.price_usd,
+            install_month: -1,
+            book_value_usd: 0.0,
+            economic_value_usd: 0.0,
+            rent_usd_per_gpu_hour: 0.0,
+            utilisation: 0.0,
+            impaired: false,
+            retired: false,
+        });
+        // A quarter of the cloud's capacity is the contract's, installed this month.
+        let contract_hours = 250_000.0 * newest.performance_h100 * HOURS_PER_MONTH;
+        let mut deal = CircularDeal {
+            lab: Some(lab),
+            cloud: Some(cloud),
+            active: true,
+            ..CircularDeal::default()
+        };
+        deal.order(250_000, newest.power_watts(), newest.performance_h100 * HOURS_PER_MONTH, 1.0, 0);
+        let gw = deal.ordered_gw;
+        world.insert_resource(deal);
+        world.insert_resource(crate::calendar::Clock::new(20_000, 1.0));
+        world.insert_resource(KeyAgents {
+            chipmaker,
+            sponsors: Vec::new(),
+        });
+        world.insert_resource(directory);
+        world.insert_resource(generations);
+        world.insert_resource(FleetIndex::default());
+        world.insert_resource(FlowLog::default());
+        world.insert_resource(params.clone());
+        world.run_system_once(rebuild_fleet_index).expect("the system runs");
+        let cash = |world: &mut World| -> Vec<f64> {
+            let mut query = world.query::<(&AgentId, &Accounts)>();
+            let mut cash: Vec<(AgentId, f64)> = query.iter(world).map(|(&id, a)| (id, a.cash_usd)).collect();
+            cash.sort_by_key(|&(id, _)| id);
+            cash.into_iter().map(|(_, c)| c).collect()
+        };
+        let before = cash(&mut world);
+        world.run_system_once(settle_contract).expect("the system runs");
+        let after = cash(&mut world);
+
+        let c = &params.circular;
+        let invested = gw * c.investment_usd_per_gw;
+        let payment = c.contract_value_usd / (c.contract_years * 12.0) * gw / c.contract_gw;
+        let credit = 0.25 * 2e9;
+        let deal = world.resource::<CircularDeal>().clone();
+        assert!((deal.contracted_h100_hours_per_month - contract_hours).abs() < 1e-6 * contract_hours);
+        assert!((deal.invested_usd - invested).abs() < 1.0 && (deal.paid_usd - payment).abs() < 1.0);
+        assert!((deal.credited_usd - credit).abs() < 1.0, "{}", deal.credited_usd);
+        // Lab: + investment − (payment − credit); cloud: + (payment − credit); chipmaker: − investment.
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-3;
+        assert!(close(after[0] - before[0], invested - payment + credit));
+        assert!(close(after[1] - before[1], payment - credit));
+        assert!(close(after[2] - before[2], -invested));
+        assert!(
+            close(after.iter().sum::<f64>(), before.iter().sum::<f64>()),
+            "money was made or lost"
+        );
+        let flows = &world.resource::<FlowLog>().flows;
+        let legs: Vec<(FlowKind, AgentId, AgentId)> = flows.iter().map(|f| (f.kind, f.from, f.to)).collect();
+        assert_eq!(
+            legs,
+            [
+                (FlowKind::ChipInvestment, chipmaker, lab),
+                (FlowKind::TakeOrPay, lab, cloud),
+                (FlowKind::CapacityRent, cloud, lab)
+            ]
+        );
+        assert!(flows.iter().all(|f| f.circular));
+        let stakes = world.entity(chip_entity).get::<Stakes>().unwrap();
+        assert_eq!(stakes.invested_in(lab), invested);
+    }
 
     #[test]
     fn deployment_and_payments_follow_the_schedule() {
@@ -265,7 +436,17 @@ mod tests {
             0.0,
             "nothing deployed, nothing owed"
         );
-        deal.deploy(due, 1_000_000, 1.0, 1.0);
+        deal.order(due, 1_000_000, 1.0, 1.0, c.contract_start_months as i32);
+        assert_eq!(
+            deal.gpus_due(&params, c.contract_start_months, 1_000_000),
+            0,
+            "ordered, not due again"
+        );
+        assert_eq!(deal.payment_usd(&params, c.contract_start_months), 0.0, "ordered, not installed");
+        deal.install(c.contract_start_months as i32 - 1);
+        assert_eq!(deal.deployed_gw, 0.0);
+        deal.install(c.contract_start_months as i32);
+        assert!((deal.deployed_gw - c.contract_gw).abs() < 1e-3);
         let monthly = c.contract_value_usd / (c.contract_years * 12.0);
         assert!((deal.payment_usd(&params, c.contract_start_months) - monthly).abs() < 1e-3 * monthly);
         assert_eq!(deal.payment_usd(&params, c.contract_start_months - 1), 0.0);

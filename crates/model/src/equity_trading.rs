@@ -1,11 +1,13 @@
 //! Institutions' discretionary equity trading (DESIGN §5). Every day each institution
 //! trades a `institution_rebalance_per_day` share of the gap between its AI equity
 //! holdings and its target share of gross assets, spread over the AI firms by market
-//! cap: a fall in prices makes it buy, a rise makes it sell. Hedge funds are value funds
-//! in the manner of Thurner, Farmer & Geanakoplos (2012): their target is scaled by
-//! 1 + `hedge_fund_value_tilt` × the AI index's mispricing, and they buy on credit up to
-//! 90% of their leverage cap, so a fall that pushes them past the cap turns into margin
-//! calls and forced sales (`fire_sales`). Net orders move prices in `market`.
+//! cap (sales take the same slice of every AI holding): a fall in prices makes it buy, a
+//! rise makes it sell. Hedge funds are value funds in the manner of Thurner, Farmer &
+//! Geanakoplos (2012): their target is scaled by 1 + `hedge_fund_value_tilt` × the AI
+//! index's mispricing, and they buy on credit up to `hedge_fund_buy_leverage_share` of
+//! their leverage cap, so a fall that pushes them past the cap turns into margin calls
+//! and forced sales (`fire_sales`). Net orders move prices in `market`; the other side of
+//! each trade is the wider market (traders not modelled one by one).
 
 use std::collections::BTreeMap;
 
@@ -68,7 +70,7 @@ pub fn rebalance_equities(
         return;
     }
     let marks = Marks::new(listed.iter(), securities.iter());
-    let max_leverage = 0.9 * params.fire_sales.hedge_fund_max_leverage;
+    let max_leverage = params.market.hedge_fund_buy_leverage_share * params.fire_sales.hedge_fund_max_leverage;
     for (_, mut investor) in institutions.iter_mut().sort::<&AgentId>() {
         if investor.margin_state == MarginState::Failed {
             continue;
@@ -77,7 +79,7 @@ pub fn rebalance_equities(
         let equity: f64 = ai.iter().map(|&(id, price, _)| investor.units_of(id) * price).sum();
         let mut trade = desired_trade_usd(&params, investor.kind, investor.ai_equity_share, gross, equity, index.mispricing());
         if trade > 0.0 {
-            // Buy with cash; a hedge fund may borrow up to 90% of its leverage cap.
+            // Buy with cash; a hedge fund may borrow up to a share of its leverage cap.
             let nav = gross - investor.borrowing_usd;
             let room = if investor.kind == InstitutionKind::HedgeFund {
                 investor.cash_usd.max(0.0) + (max_leverage * nav - gross).max(0.0)
@@ -96,8 +98,13 @@ pub fn rebalance_equities(
             investor.borrowing_usd -= investor.cash_usd;
             investor.cash_usd = 0.0;
         }
+        // Buys are spread by market cap; sales take the same slice of every holding.
         for &(id, price, cap) in &ai {
-            let usd = trade * cap / total_cap;
+            let usd = if trade > 0.0 {
+                trade * cap / total_cap
+            } else {
+                trade * investor.units_of(id) * price / equity
+            };
             investor.add_units(id, usd / price);
             *orders.net_usd.entry(id).or_insert(0.0) += usd;
         }
@@ -107,7 +114,62 @@ pub fn rebalance_equities(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use bevy_ecs::system::RunSystemOnce;
+
     use super::*;
+    use crate::institutions::initial_institutions;
+
+    /// After the AI shares halve, every institution buys back towards its target: each
+    /// one's gross assets are unchanged by the trade (cash or borrowing for shares at
+    /// today's prices), and the orders price formation sees are what they bought.
+    #[test]
+    fn rebalancing_after_a_fall_buys_and_conserves_each_balance_sheet() {
+        let params = Params(Arc::new(bubblesim_config::Config::baseline()));
+        let mut world = World::new();
+        let firms = [(AgentId(1), 100.0, 2e12), (AgentId(2), 50.0, 1e12)];
+        for &(id, price, cap) in &firms {
+            world.spawn((id, Listed::new(cap / price, price / 2.0)));
+        }
+        for (n, institution) in initial_institutions(&params, &firms).into_iter().enumerate() {
+            world.spawn((AgentId(10 + n as u64), institution));
+        }
+        world.insert_resource(params.clone());
+        world.insert_resource(AiIndex::default());
+        world.insert_resource(InstitutionalOrders::default());
+        let books = |world: &mut World| -> Vec<(f64, f64, f64)> {
+            let prices: Vec<(AgentId, f64)> = firms.iter().map(|&(id, price, _)| (id, price / 2.0)).collect();
+            let mut query = world.query::<(&AgentId, &Institution)>();
+            let mut rows: Vec<(AgentId, (f64, f64, f64))> = query
+                .iter(world)
+                .map(|(&id, i)| {
+                    let equity: f64 = prices.iter().map(|&(asset, price)| i.units_of(asset) * price).sum();
+                    (id, (i.cash_usd, i.borrowing_usd, equity))
+                })
+                .collect();
+            rows.sort_by_key(|&(id, _)| id);
+            rows.into_iter().map(|(_, b)| b).collect()
+        };
+        let before = books(&mut world);
+        world.run_system_once(rebalance_equities).expect("the system runs");
+        let after = books(&mut world);
+        let mut bought = 0.0;
+        for ((cash0, debt0, equity0), (cash1, debt1, equity1)) in before.iter().zip(&after) {
+            assert!(equity1 > equity0, "an institution did not buy after the fall");
+            // Shares bought = cash spent + new borrowing.
+            let spent = (cash0 - cash1) + (debt1 - debt0);
+            assert!(
+                (spent - (equity1 - equity0)).abs() < 1e-3 * spent,
+                "{spent} vs {}",
+                equity1 - equity0
+            );
+            bought += equity1 - equity0;
+        }
+        let orders = world.resource::<InstitutionalOrders>();
+        let net: f64 = orders.net_usd.values().sum();
+        assert!((net - bought).abs() < 1e-6 * bought && (orders.gross_usd - bought).abs() < 1e-6 * bought);
+    }
 
     #[test]
     fn institutions_buy_after_falls_and_hedge_funds_lean_on_value() {

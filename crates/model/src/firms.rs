@@ -72,13 +72,13 @@ pub struct MonthFlows {
     pub interest_usd: f64,
     /// Straight-line depreciation of GPUs.
     pub depreciation_usd: f64,
-    /// Impairments and write-offs of GPUs.
+    /// Impairments and write-offs of GPUs, and of stakes in failed labs.
     pub impairment_usd: f64,
     /// GPU purchases and data-centre construction (cash, not earnings).
     pub capex_usd: f64,
     /// New equity raised (cash, not earnings).
     pub funding_usd: f64,
-    /// Cash put into SPV equity or retained securities (cash, not earnings).
+    /// Cash put into SPV equity, retained securities or lab equity (cash, not earnings).
     pub investments_usd: f64,
     /// Cash paid out to equity holders (SPVs' distributions; lowers book equity).
     pub dividends_usd: f64,
@@ -135,6 +135,13 @@ impl Trailing {
         }
         let sum: f64 = (0..self.len).map(|back| self.values[(self.next + 12 - 1 - back) % 12]).sum();
         sum * 12.0 / self.len as f64
+    }
+
+    /// Sum over the last `months` months recorded (at most twelve).
+    pub fn last_months(&self, months: usize) -> f64 {
+        (0..months.min(self.len))
+            .map(|back| self.values[(self.next + 12 - 1 - back) % 12])
+            .sum()
     }
 
     /// Months recorded, at most twelve.
@@ -203,6 +210,9 @@ pub struct Listed {
     pub volume_usd: f64,
     /// Whether the firm is in the AI index (the carmaker is not).
     pub in_ai_index: bool,
+    /// Whether the fundamental value comes from reported earnings yet (before that it is
+    /// the starting price, and a report is no surprise).
+    pub fundamental_reported: bool,
     /// Log price move the latest earnings report makes at the next price formation.
     pub earnings_jump: f64,
 }
@@ -218,6 +228,7 @@ impl Listed {
             retail_net_buy_usd: 0.0,
             volume_usd: 0.0,
             in_ai_index: true,
+            fundamental_reported: false,
             earnings_jump: 0.0,
         }
     }
@@ -290,12 +301,13 @@ impl Lab {
     }
 
     /// Sells new equity worth `amount_usd` at `pre_money_usd`: returns the buyer's units
-    /// (its share is units × `dilution`) and marks the lab at the post-money value.
+    /// (its share is units × `dilution`) and marks the lab at the post-money value. A
+    /// lab with no pre-money value sells nothing (callers do not offer it money).
     pub fn sell_equity(&mut self, amount_usd: f64, pre_money_usd: f64) -> f64 {
-        let post = pre_money_usd.max(0.0) + amount_usd;
-        if post <= 0.0 || amount_usd <= 0.0 {
+        if pre_money_usd <= 0.0 || amount_usd <= 0.0 || self.dilution <= 0.0 {
             return 0.0;
         }
+        let post = pre_money_usd + amount_usd;
         let share = amount_usd / post;
         self.dilution *= 1.0 - share;
         self.valuation_usd = post;

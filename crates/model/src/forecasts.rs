@@ -1,6 +1,6 @@
 //! Forecasts and uncertainty (DESIGN §1 link 1). Each forecaster (providers, the
 //! chipmaker, VC funds, institutions) believes in a long-run yearly growth rate of AI
-//! revenue. Beliefs start spread around the realised growth. Each month the realised
+//! revenue. Beliefs start spread around the demand process's starting growth rate. Each month the realised
 //! growth is evidence, and every forecaster updates like a Bayesian with a normal prior:
 //! belief ← (precision·belief + τ·realised)/(precision + τ), precision ← precision + τ,
 //! where the evidence's precision τ = `evidence_precision_per_month` × coverage² and
@@ -72,14 +72,14 @@ impl Forecasts {
         }
     }
 
-    /// Records a month's capex and revenue. Capex is annualised over at least a quarter,
-    /// since orders are placed quarterly.
+    /// Records a month's capex and revenue. Capex is annualised over whole quarters
+    /// (orders are placed on a quarter's first day): 4 months of history count as 6.
     pub fn record_month(&mut self, capex_usd: f64, ai_revenue_usd: f64) {
         self.capex_history.push_back(capex_usd);
         if self.capex_history.len() > 12 {
             self.capex_history.pop_front();
         }
-        let months = self.capex_history.len().max(3) as f64;
+        let months = (self.capex_history.len().div_ceil(3) * 3) as f64;
         self.ai_capex_usd_per_year = self.capex_history.iter().sum::<f64>() * 12.0 / months;
         self.ai_revenue_usd_per_year = ai_revenue_usd * 12.0;
         self.coverage = if self.ai_capex_usd_per_year > 0.0 {
@@ -160,9 +160,15 @@ mod tests {
         forecasts.record_month(300.0, 10.0);
         assert_eq!(forecasts.ai_capex_usd_per_year, 1200.0);
         assert_eq!(forecasts.capex_to_revenue(), 10.0);
-        for _ in 0..11 {
+        for _ in 0..2 {
             forecasts.record_month(0.0, 10.0);
         }
-        assert_eq!(forecasts.ai_capex_usd_per_year, 300.0);
+        // A second quarterly order in month 4: two quarters' orders over two quarters.
+        forecasts.record_month(300.0, 10.0);
+        assert_eq!(forecasts.ai_capex_usd_per_year, 1200.0);
+        for _ in 0..8 {
+            forecasts.record_month(0.0, 10.0);
+        }
+        assert_eq!(forecasts.ai_capex_usd_per_year, 600.0);
     }
 }

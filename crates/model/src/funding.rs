@@ -21,7 +21,7 @@ use crate::news::NewsFlow;
 use crate::params::{Params, Seed};
 use crate::rng::{Purpose, stream};
 use crate::setup::KeyAgents;
-use crate::venture::VentureFund;
+use crate::venture::{Venture, VentureFund};
 
 /// Pre-money valuation of a lab at this hype: revenue × multiple × e^{s·(hype − 0.5)}.
 pub fn pre_money_usd(params: &Params, ai_revenue_usd_per_year: f64, hype: f64) -> f64 {
@@ -40,6 +40,7 @@ pub fn raise_or_fail(
     mut funds: Query<(&AgentId, &mut VentureFund, &mut Stakes)>,
     mut chipmaker: Query<(&AgentId, &mut Accounts, &Stakes), (Without<Lab>, Without<VentureFund>)>,
     mut deal: ResMut<CircularDeal>,
+    mut venture: ResMut<Venture>,
     mut news: ResMut<NewsFlow>,
     mut flows: ResMut<FlowLog>,
     mut events: ResMut<EventLog>,
@@ -59,15 +60,21 @@ pub fn raise_or_fail(
         }
         let burn = -accounts.month.earnings_usd();
         let short_runway = burn > 0.0 && accounts.cash_usd < f.runway_trigger_months * burn;
-        let dry_powder: f64 = funds.iter().map(|(_, fund, _)| fund.dry_powder_usd).sum();
+        let dry_powder: f64 = funds.iter().sort::<&AgentId>().map(|(_, fund, _)| fund.dry_powder_usd).sum();
         let round = (f.round_size_months * burn).min(dry_powder);
         // A round too small to cover a month of burn does not close.
-        let closes = short_runway && round >= burn && stream(seed.0, Purpose::Funding, clock.tick, id.0).random::<f64>() < success;
+        // A round too small to cover a month of burn, or for a lab with nothing to value,
+        // does not close.
+        let closes = short_runway
+            && round >= burn
+            && pre_money > 0.0
+            && stream(seed.0, Purpose::Funding, clock.tick, id.0).random::<f64>() < success;
         if closes {
             accounts.cash_usd += round;
             accounts.month.funding_usd += round;
             lab.rounds_raised += 1;
             let units = lab.sell_equity(round, pre_money);
+            venture.invested_this_month_usd += round;
             for (&fund_id, mut fund, mut stakes) in funds.iter_mut().sort::<&AgentId>() {
                 let part = round * fund.dry_powder_usd / dry_powder;
                 fund.dry_powder_usd -= part;

@@ -125,6 +125,7 @@ pub fn report_earnings(
     let (mut earnings, mut fundamental_cap, mut cap, mut weighted_surprise) = (0.0, 0.0, 0.0, 0.0);
     for (&id, accounts, mut listed) in firms.iter_mut().sort::<&AgentId>() {
         let before = listed.fundamental_usd_per_share;
+        let reported_before = listed.fundamental_reported;
         if accounts.earnings.len() >= m.min_earnings_months as usize {
             let fair_pe = if listed.in_ai_index {
                 m.fair_price_earnings
@@ -133,22 +134,22 @@ pub fn report_earnings(
             };
             let value = fundamental_value_usd(accounts.earnings.annualised(), accounts.book_equity_usd, fair_pe, m.fair_price_book);
             listed.fundamental_usd_per_share = value / listed.shares;
+            listed.fundamental_reported = true;
         }
-        let surprise = if before > 0.0 {
+        // The first value from earnings replaces the starting price: not news.
+        let surprise = if reported_before && before > 0.0 {
             (listed.fundamental_usd_per_share / before - 1.0).clamp(-1.0, 1.0)
         } else {
             0.0
         };
         if clock.tick > 0 {
             listed.earnings_jump = m.earnings_price_response * surprise;
-        }
-        if clock.tick > 0 {
             events.record(
                 &clock,
                 EventKind::Earnings,
                 id,
                 None,
-                Some(accounts.earnings.annualised() / 4.0),
+                Some(accounts.earnings.last_months(3)),
                 format!("fundamental value {:+.1}% on the quarter", surprise * 100.0),
             );
         }

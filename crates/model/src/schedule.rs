@@ -10,7 +10,7 @@ use crate::adoption::adopt_and_churn;
 use crate::bubble::update_bubble_index;
 use crate::calendar::{month_start, quarter_start};
 use crate::capex::order_gpus;
-use crate::circular::{invest_per_gw, settle_take_or_pay};
+use crate::circular::settle_contract;
 use crate::compute_market::clear_compute_market;
 use crate::construction::build_datacenters;
 use crate::demand::advance_demand;
@@ -41,12 +41,13 @@ use crate::venture::{allocate_venture, remark_venture};
 pub enum Phase {
     /// News (model releases, monthly) and hype.
     Narrative,
-    /// End-user demand and enterprise adoption, the compute market, revenue, take-or-pay
-    /// payments, venture allocation and funding rounds (monthly).
+    /// End-user demand and enterprise adoption, the compute market, revenue, the circular
+    /// contract (installs, the chipmaker's investment, take-or-pay), venture allocation
+    /// and funding rounds (monthly).
     DemandAndRevenue,
     /// Generation releases are in DemandAndRevenue; here: revaluation, impairment, retirement (monthly).
     Obsolescence,
-    /// GPU orders and construction, the chipmaker's investment per GW (quarterly).
+    /// GPU orders (the circular contract's included) and construction (quarterly).
     Capex,
     /// Rent and renegotiation (monthly; renegotiation quarterly).
     Leases,
@@ -109,7 +110,7 @@ pub fn build_schedule() -> Schedule {
             rebuild_fleet_index,
             clear_compute_market,
             settle_revenue,
-            settle_take_or_pay,
+            settle_contract,
             allocate_venture,
             raise_or_fail,
             remark_venture,
@@ -119,12 +120,7 @@ pub fn build_schedule() -> Schedule {
             .in_set(Phase::DemandAndRevenue),
     );
     schedule.add_systems(revalue_cohorts.run_if(month_start).in_set(Phase::Obsolescence));
-    schedule.add_systems(
-        (rebuild_fleet_index, order_gpus, invest_per_gw)
-            .chain()
-            .run_if(quarter_start)
-            .in_set(Phase::Capex),
-    );
+    schedule.add_systems((rebuild_fleet_index, order_gpus).chain().run_if(quarter_start).in_set(Phase::Capex));
     schedule.add_systems(
         (rebuild_fleet_index, pay_lease_rent, renegotiate_leases.run_if(quarter_start))
             .chain()

@@ -12,7 +12,8 @@
 //! Novices weigh herding and hype `novice_multiplier` times more and turn fundamentalist
 //! that many times less often. Losses teach: a novice becomes experienced with a chance
 //! that rises with the AI index's drawdown, and hype draws newcomers in (an experienced
-//! investor is replaced by a novice with a chance that rises with hype). Then each trades whole lots at yesterday's basket level:
+//! investor turns novice with a chance that rises with hype; an agent stands for many
+//! households, and keeps its cash, holdings and strategy). Then each trades whole lots at yesterday's basket level:
 //! optimists buy, pessimists sell, fundamentalists buy the undervalued basket and sell
 //! the overvalued one. Counts and lots are integers, so their totals do not depend on
 //! the order agents are visited in — the update runs in parallel and stays exact.

@@ -30,10 +30,33 @@ pub struct Venture {
     pub ai_capital_usd: f64,
     /// Return of the funds' AI marks over the lookback.
     pub mark_return: f64,
-    /// Chained index of the funds' AI marks (1 at the start), newest last.
+    /// Chained index of the funds' AI marks (1 at the start), one per month, newest last.
     pub mark_index_history: Vec<f64>,
-    /// Value of the funds' lab stakes after last month's rounds.
-    pub marked_value_usd: f64,
+    /// Value of the funds' lab stakes before this month's rounds and failures.
+    pub value_before_rounds_usd: f64,
+    /// What the funds put into rounds this month.
+    pub invested_this_month_usd: f64,
+}
+
+impl Venture {
+    /// Chains this month's change of marks into the index: the stakes' value after the
+    /// month's rounds and failures, less the new money, over their value before. A down
+    /// round or a failure lowers it, an up round raises it.
+    pub fn chain_marks(&mut self, value_after_usd: f64, lookback_months: u32) {
+        let last = self.mark_index_history.last().copied().unwrap_or(1.0);
+        let index = if self.value_before_rounds_usd > 0.0 {
+            last * ((value_after_usd - self.invested_this_month_usd) / self.value_before_rounds_usd).max(0.0)
+        } else {
+            last
+        };
+        self.mark_index_history.push(index);
+        let keep = lookback_months as usize + 1;
+        if self.mark_index_history.len() > keep {
+            self.mark_index_history.remove(0);
+        }
+        let oldest = self.mark_index_history[0];
+        self.mark_return = if oldest > 0.0 { index / oldest - 1.0 } else { -1.0 };
+    }
 }
 
 /// The AI share of new venture capital, within [0, 1].
@@ -64,24 +87,12 @@ pub fn allocate_venture(
     mut venture: ResMut<Venture>,
 ) {
     let v = &params.venture;
-    let value: f64 = funds
+    venture.value_before_rounds_usd = funds
         .iter()
         .sort::<&AgentId>()
         .map(|(_, _, stakes)| stakes_value_usd(stakes, &labs))
         .sum();
-    let last = venture.mark_index_history.last().copied().unwrap_or(1.0);
-    let index = if venture.marked_value_usd > 0.0 {
-        last * value / venture.marked_value_usd
-    } else {
-        last
-    };
-    venture.mark_index_history.push(index);
-    let keep = v.marks_lookback_months as usize + 1;
-    if venture.mark_index_history.len() > keep {
-        venture.mark_index_history.remove(0);
-    }
-    let oldest = venture.mark_index_history[0];
-    venture.mark_return = if oldest > 0.0 { index / oldest - 1.0 } else { -1.0 };
+    venture.invested_this_month_usd = 0.0;
     venture.ai_share = ai_share(&params, narrative.hype, venture.mark_return);
     venture.new_capital_usd = v.new_capital_usd_per_month;
     venture.ai_capital_usd = venture.ai_share * v.new_capital_usd_per_month;
@@ -92,22 +103,46 @@ pub fn allocate_venture(
     }
 }
 
-/// Monthly, after rounds: the marked value the next month's return is measured from.
+/// Monthly, after rounds and failures: the month's change of marks.
 pub fn remark_venture(
+    params: Res<Params>,
     labs: Query<(&AgentId, &Firm, &mut Lab)>,
     funds: Query<(&AgentId, &Stakes), With<VentureFund>>,
     mut venture: ResMut<Venture>,
 ) {
-    venture.marked_value_usd = funds
+    let after: f64 = funds
         .iter()
         .sort::<&AgentId>()
         .map(|(_, stakes)| stakes_value_usd(stakes, &labs))
         .sum();
+    venture.chain_marks(after, params.venture.marks_lookback_months);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marks_fall_with_a_failure_or_a_down_round_and_rise_with_an_up_round() {
+        let mut venture = Venture::default();
+        // No stakes yet: the index stays at 1.
+        venture.chain_marks(0.0, 6);
+        assert_eq!(venture.mark_return, 0.0);
+        // Stakes worth 100; a round brings 20 of new money and leaves them worth 120.
+        venture.value_before_rounds_usd = 100.0;
+        venture.invested_this_month_usd = 20.0;
+        venture.chain_marks(120.0, 6);
+        assert!(venture.mark_return.abs() < 1e-12, "new money is not a return");
+        // An up round: the old stakes are worth 150 after 20 more.
+        venture.value_before_rounds_usd = 120.0;
+        venture.chain_marks(170.0, 6);
+        assert!(venture.mark_return > 0.2);
+        // A failure wipes out half the portfolio.
+        venture.value_before_rounds_usd = 170.0;
+        venture.invested_this_month_usd = 0.0;
+        venture.chain_marks(85.0, 6);
+        assert!((venture.mark_return - (1.25 * 0.5 - 1.0)).abs() < 1e-9, "{}", venture.mark_return);
+    }
 
     #[test]
     fn baseline_share_is_near_58_percent_and_moves_with_hype_and_marks() {

@@ -20,14 +20,14 @@ pub fn flows() -> TableSpec {
                 "kind",
                 Dict,
                 "label",
-                "chip_investment (chipmaker → lab equity, per GW deployed), take_or_pay (lab → cloud), gpu_purchase (provider → chipmaker), venture_round (VC fund → lab equity)",
+                "chip_investment (chipmaker → lab equity, per GW installed), take_or_pay (lab → cloud), capacity_rent (cloud → lab: the market rent the contracted GPUs earned), gpu_purchase (provider → chipmaker), venture_round (VC fund → lab equity)",
             ),
             col("amount_usd", F64, "USD", "the payment"),
             col(
                 "circular",
                 Bool,
                 "flag",
-                "a leg of the chipmaker → lab → cloud → chipmaker loop (the chipmaker's investment, the contract's payments, the GPUs bought for it)",
+                "a leg of the chipmaker → lab → cloud → chipmaker loop (the chipmaker's investment, the contract's payments both ways, the GPUs bought for it)",
             ),
         ],
     )
@@ -125,7 +125,7 @@ pub fn bubble() -> TableSpec {
                 "circular_deployed_gw",
                 F64,
                 "GW",
-                "capacity the cloud has deployed for the take-or-pay contract",
+                "contract capacity the cloud has installed (GPUs ordered for it count once installed)",
             ),
             col(
                 "circular_active",
