@@ -113,3 +113,84 @@ pub fn raise_or_fail(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use bevy_ecs::system::RunSystemOnce;
+
+    use super::*;
+    use crate::firms::FirmKind;
+
+    /// A lab out of cash, with no venture money to raise from, fails: its contract is
+    /// unwound, the chipmaker writes its stake off at cost, the venture funds' stake in it
+    /// is worth nothing, and the news knocks hype down.
+    #[test]
+    fn a_lab_out_of_cash_with_no_dry_powder_fails_and_everything_it_touched_follows() {
+        let params = Params(Arc::new(bubblesim_config::Config::baseline()));
+        let mut world = World::new();
+        let (lab, cloud, chipmaker, fund) = (AgentId(1), AgentId(2), AgentId(3), AgentId(4));
+        let firm = |kind, name: &str| Firm {
+            kind,
+            name: Arc::from(name),
+            active: true,
+        };
+        let mut lab_accounts = Accounts::with_cash(-1e9, 0.0, 0.0);
+        lab_accounts.month.ai_product_revenue_usd = 1e9;
+        lab_accounts.month.other_costs_usd = 3e9;
+        let mut lab_state = Lab::new(0.0);
+        let units = lab_state.sell_equity(1e10, 9e10);
+        world.spawn((lab, firm(FirmKind::Lab, "lab"), lab_accounts, lab_state));
+        let mut chip_stakes = Stakes::default();
+        chip_stakes.add(lab, units, 1e10);
+        world.spawn((
+            chipmaker,
+            firm(FirmKind::Chipmaker, "chipmaker"),
+            Accounts::with_cash(1e11, 0.0, 1e11),
+            chip_stakes,
+        ));
+        let mut fund_stakes = Stakes::default();
+        fund_stakes.add(lab, units, 1e10);
+        let venture_fund = VentureFund {
+            name: Arc::from("venture-fund-1"),
+            dry_powder_usd: 0.0,
+        };
+        world.spawn((fund, venture_fund, fund_stakes));
+        world.insert_resource(CircularDeal {
+            lab: Some(lab),
+            cloud: Some(cloud),
+            active: true,
+            paid_usd: 1e10,
+            ..CircularDeal::default()
+        });
+        world.insert_resource(KeyAgents {
+            chipmaker,
+            sponsors: Vec::new(),
+        });
+        world.insert_resource(params.clone());
+        world.insert_resource(Seed(1));
+        world.insert_resource(Clock::new(20_000, 1.0));
+        world.insert_resource(Narrative::new(0.9));
+        world.insert_resource(Venture::default());
+        world.insert_resource(NewsFlow::default());
+        world.insert_resource(FlowLog::default());
+        world.insert_resource(EventLog::default());
+        world.run_system_once(raise_or_fail).expect("the system runs");
+
+        let mut labs = world.query::<(&Firm, &Lab)>();
+        let (lab_firm, lab_state) = labs.single(&world).unwrap();
+        assert!(!lab_firm.active && lab_state.valuation_usd == 0.0);
+        assert!(!world.resource::<CircularDeal>().active, "the contract is unwound");
+        let mut chip = world.query::<(&AgentId, &Accounts)>();
+        let chip_accounts = chip.iter(&world).find(|(id, _)| **id == chipmaker).unwrap().1;
+        assert_eq!(
+            chip_accounts.month.impairment_usd, 1e10,
+            "the chipmaker writes its stake off at cost"
+        );
+        assert_eq!(world.resource::<NewsFlow>().hype_jump, -params.news.hype_per_lab_failure);
+        let totals = world.resource::<EventLog>().totals;
+        assert_eq!(totals.lab_failures, 1);
+        assert_eq!(totals.funding_rounds, 0);
+    }
+}
