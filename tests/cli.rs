@@ -211,6 +211,10 @@ fn bad_input_exits_2_with_one_clear_message_and_leaves_nothing() {
             vec!["adoption.share_with_return", "between 0 and 1"],
         ),
         (
+            vec!["run".into(), "--set".into(), "adoption.initial_adopter_share=0".into()],
+            vec!["adoption.initial_adopter_share", "greater than 0"],
+        ),
+        (
             vec!["run".into(), "--years".into(), "0".into()],
             vec!["--set run.years=0", "run.years"],
         ),

@@ -48,8 +48,8 @@ pub struct AdoptionStats {
 
 impl AdoptionStats {
     /// Usage against the start (1 at the start). The start's usage is floored at one
-    /// pilot's, so a run that starts with no adopters still grows its enterprise volume
-    /// from the configured starting volume as pilots begin.
+    /// pilot's, which guards against a small population that by chance starts with no
+    /// one piloting (the configured share must be above 0).
     pub fn usage_ratio(&self) -> f64 {
         self.usage / self.initial_usage.max(1.0)
     }
@@ -129,4 +129,33 @@ pub fn adopt_and_churn(
     *stats = tally(adopters.iter().map(|(_, a)| a), a.return_usage_multiplier);
     stats.initial_usage = initial_usage;
     demand.enterprise.adoption = stats.usage_ratio();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn adopter(state: AdopterState) -> Adopter {
+        Adopter { state }
+    }
+
+    #[test]
+    fn usage_counts_pilots_and_payers_and_weights_those_with_a_return() {
+        let adopters = [
+            adopter(AdopterState::Prospect),
+            adopter(AdopterState::Pilot { since_month: 0 }),
+            adopter(AdopterState::Paying { with_return: false }),
+            adopter(AdopterState::Paying { with_return: true }),
+            adopter(AdopterState::Churned),
+        ];
+        let mut stats = tally(adopters.iter(), 3.0);
+        assert_eq!((stats.prospects, stats.piloting, stats.churned), (1, 1, 1));
+        assert_eq!(stats.usage, 1.0 + 1.0 + 3.0);
+        assert_eq!(stats.share_with_return(), 1.0 / 3.0);
+        stats.initial_usage = 2.5;
+        assert_eq!(stats.usage_ratio(), 2.0);
+        // A start with no one piloting: usage counts against one pilot's.
+        stats.initial_usage = 0.0;
+        assert_eq!(stats.usage_ratio(), 5.0);
+    }
 }

@@ -310,9 +310,9 @@ pub fn order_gpus(
                 if for_contract > 0 {
                     contract_left -= for_contract;
                     deal.order(
+                        newest.index,
                         for_contract,
                         watts_per_gpu,
-                        newest.performance_h100 * HOURS_PER_MONTH,
                         for_contract as f64 * newest.price_usd,
                         slot.install_month,
                     );

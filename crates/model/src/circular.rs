@@ -1,5 +1,5 @@
 //! Circular financing (DESIGN §1 link 2): the chipmaker invests in a lab progressively
-//! per GW deployed; the lab pays a cloud take-or-pay for that capacity; the cloud buys
+//! per GW installed; the lab pays a cloud take-or-pay for that capacity; the cloud buys
 //! the chipmaker's GPUs to provide it, on credit. Every leg — and every other payment
 //! that buys equity or GPUs — is a [`Flow`] in the `flows` table, so a notebook can
 //! see how much of each firm's revenue came back around the loop.
@@ -9,15 +9,18 @@
 //! count as deployed once installed. Each month the chipmaker invests per GW newly
 //! installed, and from the start the lab pays value / (years × 12) a month for the share
 //! of the GW installed. The contracted GPUs are dispatched with the cloud's others; the
-//! market rent they earn (their share of the cloud's capacity × its rent income) goes to
-//! the lab, so the lab pays a fixed price for the capacity and the cloud earns that fixed
-//! price instead of the market rent — a take-or-pay contract on capacity sold through the
-//! market. The contract ends at its term, or is unwound when the lab fails.
+//! market rent they earn (the hours their generation is busy × the market rent, for as
+//! many as are still in service) goes to the lab, so the lab pays a fixed price for the
+//! capacity and the cloud earns that fixed price instead of the market rent — a
+//! take-or-pay contract on capacity sold through the market. GPUs that need a new
+//! building are installed when it is finished, so capacity (and payments) can trail the
+//! contract's start. The contract ends at its term, or is unwound when the lab fails.
 
 use bevy_ecs::prelude::*;
 
 use crate::agents::AgentId;
 use crate::calendar::Clock;
+use crate::compute_market::ComputeMarket;
 use crate::events::{EventKind, EventLog};
 use crate::firms::{Accounts, Firm, Lab, Stakes};
 use crate::fleet::FleetIndex;
@@ -91,8 +94,9 @@ impl FlowLog {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PendingCapacity {
     pub install_month: i32,
+    pub generation: u32,
+    pub gpus: u64,
     pub gw: f64,
-    pub h100_hours_per_month: f64,
 }
 
 /// The deal's state.
@@ -108,8 +112,8 @@ pub struct CircularDeal {
     /// GW installed since the chipmaker last invested.
     pub uninvested_gw: f64,
     pub pending: Vec<PendingCapacity>,
-    /// Full-use H100-hours a month of the installed contract GPUs.
-    pub contracted_h100_hours_per_month: f64,
+    /// Installed contract GPUs by generation, sorted.
+    pub contracted_gpus: Vec<(u32, u64)>,
     pub invested_usd: f64,
     /// Take-or-pay payments (gross), and the market rent passed back to the lab.
     pub paid_usd: f64,
@@ -137,14 +141,15 @@ impl CircularDeal {
     }
 
     /// Records contract GPUs ordered, what they cost and when they are installed.
-    pub fn order(&mut self, gpus: u64, watts_per_gpu: u64, h100_hours_per_gpu_month: f64, cost_usd: f64, install_month: i32) {
+    pub fn order(&mut self, generation: u32, gpus: u64, watts_per_gpu: u64, cost_usd: f64, install_month: i32) {
         let gw = gpus as f64 * watts_per_gpu as f64 / 1e9;
         self.ordered_gw += gw;
         self.gpus_bought_usd += cost_usd;
         self.pending.push(PendingCapacity {
             install_month,
+            generation,
+            gpus,
             gw,
-            h100_hours_per_month: gpus as f64 * h100_hours_per_gpu_month,
         });
     }
 
@@ -155,7 +160,10 @@ impl CircularDeal {
         for p in done {
             self.deployed_gw += p.gw;
             self.uninvested_gw += p.gw;
-            self.contracted_h100_hours_per_month += p.h100_hours_per_month;
+            match self.contracted_gpus.binary_search_by_key(&p.generation, |&(g, _)| g) {
+                Ok(i) => self.contracted_gpus[i].1 += p.gpus,
+                Err(i) => self.contracted_gpus.insert(i, (p.generation, p.gpus)),
+            }
         }
     }
 
@@ -186,6 +194,7 @@ pub fn settle_contract(
     directory: Res<Directory>,
     fleet: Res<FleetIndex>,
     generations: Res<Generations>,
+    market: Res<ComputeMarket>,
     mut deal: ResMut<CircularDeal>,
     mut firms: Query<(&Firm, &mut Accounts, Option<&mut Lab>, Option<&mut Stakes>)>,
     mut flows: ResMut<FlowLog>,
@@ -200,7 +209,7 @@ pub fn settle_contract(
     if f64::from(clock.month) >= f64::from(c.contract_start_months) + c.contract_years * 12.0 {
         // The term is over: the contract ends (the GPUs stay the cloud's).
         deal.active = false;
-        deal.contracted_h100_hours_per_month = 0.0;
+        deal.contracted_gpus.clear();
         return;
     }
     deal.install(clock.month as i32);
@@ -230,21 +239,20 @@ pub fn settle_contract(
     if payment <= 0.0 {
         return;
     }
-    // The market rent the contracted GPUs earned: their share of the cloud's capacity
-    // times the rent it was paid this month.
-    let capacity: f64 = fleet
-        .owner_generations(cloud_id)
-        .map(|(generation, gpus)| gpus as f64 * generations.get(generation).performance_h100 * HOURS_PER_MONTH)
+    // The market rent the contracted GPUs earned: the hours their generation was busy
+    // × the market rent, for as many of them as the cloud still has in service.
+    let credit: f64 = deal
+        .contracted_gpus
+        .iter()
+        .map(|&(generation, gpus)| {
+            let in_service = fleet
+                .owner_generations(cloud_id)
+                .find(|&(g, _)| g == generation)
+                .map_or(0, |(_, n)| n);
+            let busy_hours = gpus.min(in_service) as f64 * market.utilisation(generation) * HOURS_PER_MONTH;
+            busy_hours * generations.get(generation).performance_h100 * market.rent_usd_per_h100_hour
+        })
         .sum();
-    let share = if capacity > 0.0 {
-        (deal.contracted_h100_hours_per_month / capacity).min(1.0)
-    } else {
-        0.0
-    };
-    let Ok((_, cloud_accounts, _, _)) = firms.get(directory.get(cloud_id)) else {
-        return;
-    };
-    let credit = share * cloud_accounts.month.compute_rent_income_usd.max(0.0);
     let net = payment - credit;
     match firms.get_mut(directory.get(lab_id)) {
         Ok((firm, mut accounts, _, _)) if firm.active => {
@@ -270,7 +278,7 @@ pub fn unwind(params: &Params, clock: &Clock, deal: &mut CircularDeal, lab: Agen
         return;
     }
     deal.active = false;
-    deal.contracted_h100_hours_per_month = 0.0;
+    deal.contracted_gpus.clear();
     let cloud = deal.cloud.unwrap_or(lab);
     events.record(
         clock,
@@ -307,7 +315,8 @@ mod tests {
     }
 
     /// One month of the contract in a world of a lab, a cloud with one cohort of GPUs,
-    /// and the chipmaker: money moves between them and is neither made nor lost.
+    /// and the chipmaker: money moves between them and is neither made nor lost, and the
+    /// lab gets the market rent of exactly its contracted GPUs' busy hours.
     #[test]
     fn a_month_of_the_contract_conserves_money_and_records_every_leg() {
         let config = bubblesim_config::load(
@@ -328,9 +337,11 @@ mod tests {
         let mut lab_state = Lab::new(0.0);
         lab_state.valuation_usd = 1e11;
         world.entity_mut(lab_entity).insert(lab_state);
-        let mut cloud_accounts = Accounts::with_cash(1e9, 0.0, 1e9);
-        cloud_accounts.month.compute_rent_income_usd = 2e9;
-        spawn(&mut world, cloud, (firm(FirmKind::Cloud, "cloud"), cloud_accounts));
+        spawn(
+            &mut world,
+            cloud,
+            (firm(FirmKind::Cloud, "cloud"), Accounts::with_cash(1e9, 0.0, 1e9)),
+        );
         let chip_entity = spawn(
             &mut world,
             chipmaker,
@@ -353,15 +364,22 @@ mod tests {
             impaired: false,
             retired: false,
         });
-        // A quarter of the cloud's capacity is the contract's, installed this month.
-        let contract_hours = 250_000.0 * newest.performance_h100 * HOURS_PER_MONTH;
+        // A quarter of the cloud's GPUs are the contract's, installed this month; the
+        // newest generation is 60% busy at $2 an H100-hour.
+        let mut utilisation = vec![0.0; newest.index as usize + 1];
+        utilisation[newest.index as usize] = 0.6;
+        world.insert_resource(ComputeMarket {
+            rent_usd_per_h100_hour: 2.0,
+            utilisation_by_generation: utilisation,
+            ..ComputeMarket::default()
+        });
         let mut deal = CircularDeal {
             lab: Some(lab),
             cloud: Some(cloud),
             active: true,
             ..CircularDeal::default()
         };
-        deal.order(250_000, newest.power_watts(), newest.performance_h100 * HOURS_PER_MONTH, 1.0, 0);
+        deal.order(newest.index, 250_000, newest.power_watts(), 1.0, 0);
         let gw = deal.ordered_gw;
         world.insert_resource(deal);
         world.insert_resource(crate::calendar::Clock::new(20_000, 1.0));
@@ -388,9 +406,9 @@ mod tests {
         let c = &params.circular;
         let invested = gw * c.investment_usd_per_gw;
         let payment = c.contract_value_usd / (c.contract_years * 12.0) * gw / c.contract_gw;
-        let credit = 0.25 * 2e9;
+        let credit = 250_000.0 * 0.6 * HOURS_PER_MONTH * newest.performance_h100 * 2.0;
         let deal = world.resource::<CircularDeal>().clone();
-        assert!((deal.contracted_h100_hours_per_month - contract_hours).abs() < 1e-6 * contract_hours);
+        assert_eq!(deal.contracted_gpus, vec![(newest.index, 250_000)]);
         assert!((deal.invested_usd - invested).abs() < 1.0 && (deal.paid_usd - payment).abs() < 1.0);
         assert!((deal.credited_usd - credit).abs() < 1.0, "{}", deal.credited_usd);
         // Lab: + investment − (payment − credit); cloud: + (payment − credit); chipmaker: − investment.
@@ -436,7 +454,7 @@ mod tests {
             0.0,
             "nothing deployed, nothing owed"
         );
-        deal.order(due, 1_000_000, 1.0, 1.0, c.contract_start_months as i32);
+        deal.order(2, due, 1_000_000, 1.0, c.contract_start_months as i32);
         assert_eq!(
             deal.gpus_due(&params, c.contract_start_months, 1_000_000),
             0,

@@ -121,54 +121,66 @@ mod tests {
     use super::*;
     use crate::institutions::initial_institutions;
 
-    /// After the AI shares halve, every institution buys back towards its target: each
-    /// one's gross assets are unchanged by the trade (cash or borrowing for shares at
-    /// today's prices), and the orders price formation sees are what they bought.
-    #[test]
-    fn rebalancing_after_a_fall_buys_and_conserves_each_balance_sheet() {
+    /// A world of two AI firms whose prices moved by `factor` since the institutions
+    /// bought their starting holdings.
+    fn world_after_a_move(factor: f64) -> (World, [(AgentId, f64, f64); 2]) {
         let params = Params(Arc::new(bubblesim_config::Config::baseline()));
         let mut world = World::new();
         let firms = [(AgentId(1), 100.0, 2e12), (AgentId(2), 50.0, 1e12)];
         for &(id, price, cap) in &firms {
-            world.spawn((id, Listed::new(cap / price, price / 2.0)));
+            world.spawn((id, Listed::new(cap / price, price * factor)));
         }
         for (n, institution) in initial_institutions(&params, &firms).into_iter().enumerate() {
             world.spawn((AgentId(10 + n as u64), institution));
         }
-        world.insert_resource(params.clone());
+        world.insert_resource(params);
         world.insert_resource(AiIndex::default());
         world.insert_resource(InstitutionalOrders::default());
-        let books = |world: &mut World| -> Vec<(f64, f64, f64)> {
-            let prices: Vec<(AgentId, f64)> = firms.iter().map(|&(id, price, _)| (id, price / 2.0)).collect();
-            let mut query = world.query::<(&AgentId, &Institution)>();
-            let mut rows: Vec<(AgentId, (f64, f64, f64))> = query
-                .iter(world)
-                .map(|(&id, i)| {
-                    let equity: f64 = prices.iter().map(|&(asset, price)| i.units_of(asset) * price).sum();
-                    (id, (i.cash_usd, i.borrowing_usd, equity))
-                })
-                .collect();
-            rows.sort_by_key(|&(id, _)| id);
-            rows.into_iter().map(|(_, b)| b).collect()
-        };
-        let before = books(&mut world);
-        world.run_system_once(rebalance_equities).expect("the system runs");
-        let after = books(&mut world);
-        let mut bought = 0.0;
-        for ((cash0, debt0, equity0), (cash1, debt1, equity1)) in before.iter().zip(&after) {
-            assert!(equity1 > equity0, "an institution did not buy after the fall");
-            // Shares bought = cash spent + new borrowing.
-            let spent = (cash0 - cash1) + (debt1 - debt0);
-            assert!(
-                (spent - (equity1 - equity0)).abs() < 1e-3 * spent,
-                "{spent} vs {}",
-                equity1 - equity0
-            );
-            bought += equity1 - equity0;
+        (world, firms)
+    }
+
+    /// (cash, borrowing, units of each firm) per institution, in id order.
+    fn books(world: &mut World, firms: &[(AgentId, f64, f64); 2]) -> Vec<(f64, f64, [f64; 2])> {
+        let mut query = world.query::<(&AgentId, &Institution)>();
+        let mut rows: Vec<(AgentId, (f64, f64, [f64; 2]))> = query
+            .iter(world)
+            .map(|(&id, i)| (id, (i.cash_usd, i.borrowing_usd, firms.map(|(asset, _, _)| i.units_of(asset)))))
+            .collect();
+        rows.sort_by_key(|&(id, _)| id);
+        rows.into_iter().map(|(_, b)| b).collect()
+    }
+
+    /// After a fall every institution buys towards its target, after a rise it sells —
+    /// the same slice of each holding — and either way each one's gross assets are
+    /// unchanged by the trade (cash or borrowing for shares at today's prices), and the
+    /// orders price formation sees are what they traded.
+    #[test]
+    fn rebalancing_buys_after_a_fall_sells_after_a_rise_and_conserves_each_balance_sheet() {
+        for factor in [0.5, 2.0] {
+            let (mut world, firms) = world_after_a_move(factor);
+            let prices = firms.map(|(_, price, _)| price * factor);
+            let before = books(&mut world, &firms);
+            world.run_system_once(rebalance_equities).expect("the system runs");
+            let after = books(&mut world, &firms);
+            let mut traded = 0.0;
+            for ((cash0, debt0, units0), (cash1, debt1, units1)) in before.iter().zip(&after) {
+                let value = |units: &[f64; 2]| units[0] * prices[0] + units[1] * prices[1];
+                let bought = value(units1) - value(units0);
+                assert!(if factor < 1.0 { bought > 0.0 } else { bought < 0.0 }, "factor {factor}: {bought}");
+                // Shares bought = cash spent + new borrowing.
+                let spent = (cash0 - cash1) + (debt1 - debt0);
+                assert!((spent - bought).abs() < 1e-6 * bought.abs(), "{spent} vs {bought}");
+                if bought < 0.0 {
+                    // A sale takes the same slice of every holding.
+                    let (slice0, slice1) = (units1[0] / units0[0], units1[1] / units0[1]);
+                    assert!((slice0 - slice1).abs() < 1e-12, "{slice0} vs {slice1}");
+                }
+                traded += bought;
+            }
+            let orders = world.resource::<InstitutionalOrders>();
+            let net: f64 = orders.net_usd.values().sum();
+            assert!((net - traded).abs() < 1e-6 * traded.abs() && (orders.gross_usd - traded.abs()).abs() < 1e-6 * traded.abs());
         }
-        let orders = world.resource::<InstitutionalOrders>();
-        let net: f64 = orders.net_usd.values().sum();
-        assert!((net - bought).abs() < 1e-6 * bought && (orders.gross_usd - bought).abs() < 1e-6 * bought);
     }
 
     #[test]

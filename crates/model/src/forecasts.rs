@@ -58,8 +58,9 @@ pub struct Forecasts {
     pub ai_capex_usd_per_year: f64,
     /// AI revenue / AI capex, at most 1.
     pub coverage: f64,
-    /// Capex of each month so far (at most twelve, newest last).
-    capex_history: VecDeque<f64>,
+    /// GPU purchases and building capex of each month (at most twelve, newest last).
+    gpu_capex_history: VecDeque<f64>,
+    building_capex_history: VecDeque<f64>,
 }
 
 impl Forecasts {
@@ -72,15 +73,23 @@ impl Forecasts {
         }
     }
 
-    /// Records a month's capex and revenue. Capex is annualised over whole quarters
-    /// (orders are placed on a quarter's first day): 4 months of history count as 6.
-    pub fn record_month(&mut self, capex_usd: f64, ai_revenue_usd: f64) {
-        self.capex_history.push_back(capex_usd);
-        if self.capex_history.len() > 12 {
-            self.capex_history.pop_front();
+    /// Records a month's capex and revenue. GPU orders are placed on a quarter's first
+    /// day, so GPU capex is annualised over whole quarters (4 months of history count as
+    /// 6); construction is paid monthly and annualised over the months recorded.
+    pub fn record_month(&mut self, gpu_capex_usd: f64, building_capex_usd: f64, ai_revenue_usd: f64) {
+        for (history, value) in [
+            (&mut self.gpu_capex_history, gpu_capex_usd),
+            (&mut self.building_capex_history, building_capex_usd),
+        ] {
+            history.push_back(value);
+            if history.len() > 12 {
+                history.pop_front();
+            }
         }
-        let months = (self.capex_history.len().div_ceil(3) * 3) as f64;
-        self.ai_capex_usd_per_year = self.capex_history.iter().sum::<f64>() * 12.0 / months;
+        let quarters_months = (self.gpu_capex_history.len().div_ceil(3) * 3) as f64;
+        let months = self.building_capex_history.len() as f64;
+        self.ai_capex_usd_per_year = self.gpu_capex_history.iter().sum::<f64>() * 12.0 / quarters_months
+            + self.building_capex_history.iter().sum::<f64>() * 12.0 / months;
         self.ai_revenue_usd_per_year = ai_revenue_usd * 12.0;
         self.coverage = if self.ai_capex_usd_per_year > 0.0 {
             (self.ai_revenue_usd_per_year / self.ai_capex_usd_per_year).min(1.0)
@@ -113,12 +122,14 @@ pub fn update_forecasts(
     mut forecasters: Query<(&AgentId, &mut Forecaster)>,
     mut forecasts: ResMut<Forecasts>,
 ) {
-    let (mut capex, mut revenue) = (0.0, 0.0);
+    // Every GPU bought is the chipmaker's sale; the rest of capex is buildings.
+    let (mut capex, mut gpu_sales, mut revenue) = (0.0, 0.0, 0.0);
     for (_, accounts) in firms.iter().sort::<&AgentId>() {
         capex += accounts.month.capex_usd;
+        gpu_sales += accounts.month.gpu_sales_usd;
         revenue += accounts.month.ai_product_revenue_usd;
     }
-    forecasts.record_month(capex, revenue);
+    forecasts.record_month(gpu_sales, (capex - gpu_sales).max(0.0), revenue);
     let f = &params.forecasts;
     let tau = f.evidence_precision_per_month * forecasts.coverage.powi(2);
     let realised = narrative.revenue_growth.max(-0.99).ln_1p();
@@ -155,20 +166,21 @@ mod tests {
     }
 
     #[test]
-    fn capex_is_annualised_over_at_least_a_quarter() {
+    fn gpu_capex_is_annualised_by_quarter_and_construction_by_month() {
         let mut forecasts = Forecasts::default();
-        forecasts.record_month(300.0, 10.0);
-        assert_eq!(forecasts.ai_capex_usd_per_year, 1200.0);
-        assert_eq!(forecasts.capex_to_revenue(), 10.0);
+        // A quarter's GPU order and a month's construction draw.
+        forecasts.record_month(300.0, 10.0, 10.0);
+        assert_eq!(forecasts.ai_capex_usd_per_year, 1200.0 + 120.0);
+        assert_eq!(forecasts.capex_to_revenue(), 1320.0 / 120.0);
         for _ in 0..2 {
-            forecasts.record_month(0.0, 10.0);
+            forecasts.record_month(0.0, 10.0, 10.0);
         }
         // A second quarterly order in month 4: two quarters' orders over two quarters.
-        forecasts.record_month(300.0, 10.0);
-        assert_eq!(forecasts.ai_capex_usd_per_year, 1200.0);
+        forecasts.record_month(300.0, 10.0, 10.0);
+        assert_eq!(forecasts.ai_capex_usd_per_year, 1200.0 + 120.0);
         for _ in 0..8 {
-            forecasts.record_month(0.0, 10.0);
+            forecasts.record_month(0.0, 10.0, 10.0);
         }
-        assert_eq!(forecasts.ai_capex_usd_per_year, 600.0);
+        assert_eq!(forecasts.ai_capex_usd_per_year, 600.0 + 120.0);
     }
 }

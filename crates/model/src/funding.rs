@@ -181,6 +181,7 @@ mod tests {
         let mut labs = world.query::<(&Firm, &Lab)>();
         let (lab_firm, lab_state) = labs.single(&world).unwrap();
         assert!(!lab_firm.active && lab_state.valuation_usd == 0.0);
+        assert_eq!(lab_state.stake_value_usd(units), 0.0, "the venture funds' stake is worth nothing");
         assert!(!world.resource::<CircularDeal>().active, "the contract is unwound");
         let mut chip = world.query::<(&AgentId, &Accounts)>();
         let chip_accounts = chip.iter(&world).find(|(id, _)| **id == chipmaker).unwrap().1;
@@ -192,5 +193,19 @@ mod tests {
         let totals = world.resource::<EventLog>().totals;
         assert_eq!(totals.lab_failures, 1);
         assert_eq!(totals.funding_rounds, 0);
+    }
+
+    #[test]
+    fn a_lab_with_no_pre_money_value_sells_no_equity() {
+        let mut lab = Lab::new(0.0);
+        assert_eq!(lab.sell_equity(1e9, 0.0), 0.0);
+        assert_eq!((lab.valuation_usd, lab.dilution), (0.0, 1.0));
+        let units = lab.sell_equity(25.0, 75.0);
+        assert_eq!((units, lab.valuation_usd, lab.dilution), (0.25 / 0.75, 100.0, 0.75));
+        assert!((lab.stake_value_usd(units) - 25.0).abs() < 1e-9);
+        assert_eq!(
+            pre_money_usd(&Params(Arc::new(bubblesim_config::Config::baseline())), 0.0, 0.9),
+            0.0
+        );
     }
 }

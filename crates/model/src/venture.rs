@@ -30,8 +30,9 @@ pub struct Venture {
     pub ai_capital_usd: f64,
     /// Return of the funds' AI marks over the lookback.
     pub mark_return: f64,
-    /// Chained index of the funds' AI marks (1 at the start), one per month, newest last.
-    pub mark_index_history: Vec<f64>,
+    /// Each of the last `marks_lookback_months` months' change of the funds' marks (the
+    /// ratio of their stakes' value after the month, less new money, to before), newest last.
+    pub monthly_mark_ratios: Vec<f64>,
     /// Value of the funds' lab stakes before this month's rounds and failures.
     pub value_before_rounds_usd: f64,
     /// What the funds put into rounds this month.
@@ -39,23 +40,21 @@ pub struct Venture {
 }
 
 impl Venture {
-    /// Chains this month's change of marks into the index: the stakes' value after the
-    /// month's rounds and failures, less the new money, over their value before. A down
-    /// round or a failure lowers it, an up round raises it.
+    /// Adds this month's change of marks — the stakes' value after the month's rounds and
+    /// failures, less the new money, over their value before — and sets the return over
+    /// the lookback. A down round or a failure lowers it, an up round raises it.
     pub fn chain_marks(&mut self, value_after_usd: f64, lookback_months: u32) {
-        let last = self.mark_index_history.last().copied().unwrap_or(1.0);
-        let index = if self.value_before_rounds_usd > 0.0 {
-            last * ((value_after_usd - self.invested_this_month_usd) / self.value_before_rounds_usd).max(0.0)
+        let ratio = if self.value_before_rounds_usd > 0.0 {
+            ((value_after_usd - self.invested_this_month_usd) / self.value_before_rounds_usd).max(0.0)
         } else {
-            last
+            1.0
         };
-        self.mark_index_history.push(index);
-        let keep = lookback_months as usize + 1;
-        if self.mark_index_history.len() > keep {
-            self.mark_index_history.remove(0);
+        self.monthly_mark_ratios.push(ratio);
+        if self.monthly_mark_ratios.len() > lookback_months as usize {
+            self.monthly_mark_ratios.remove(0);
         }
-        let oldest = self.mark_index_history[0];
-        self.mark_return = if oldest > 0.0 { index / oldest - 1.0 } else { -1.0 };
+        // The months' changes compound; a wipe-out drops out once it is older than the lookback.
+        self.mark_return = self.monthly_mark_ratios.iter().product::<f64>() - 1.0;
     }
 }
 
@@ -142,6 +141,18 @@ mod tests {
         venture.invested_this_month_usd = 0.0;
         venture.chain_marks(85.0, 6);
         assert!((venture.mark_return - (1.25 * 0.5 - 1.0)).abs() < 1e-9, "{}", venture.mark_return);
+        // The last lab fails: the return is −100% … until the wipe-out is older than the
+        // lookback, when new stakes count again.
+        venture.value_before_rounds_usd = 85.0;
+        venture.chain_marks(0.0, 6);
+        assert_eq!(venture.mark_return, -1.0);
+        venture.value_before_rounds_usd = 0.0;
+        for _ in 0..5 {
+            venture.chain_marks(0.0, 6);
+        }
+        assert_eq!(venture.mark_return, -1.0);
+        venture.chain_marks(0.0, 6);
+        assert_eq!(venture.mark_return, 0.0);
     }
 
     #[test]
