@@ -48,8 +48,6 @@ impl Forecaster {
 pub struct Forecasts {
     /// Mean belief (log growth per year).
     pub consensus_growth: f64,
-    /// Standard deviation of beliefs across forecasters.
-    pub belief_dispersion: f64,
     /// Standard deviation of log revenue forecasts at the horizon (horizon × belief spread).
     pub forecast_dispersion: f64,
     /// AI end-user revenue per year (last month × 12).
@@ -108,8 +106,7 @@ impl Forecasts {
         let mean = beliefs.iter().sum::<f64>() / n;
         let variance = beliefs.iter().map(|b| (b - mean).powi(2)).sum::<f64>() / n;
         self.consensus_growth = mean;
-        self.belief_dispersion = variance.sqrt();
-        self.forecast_dispersion = horizon_years * self.belief_dispersion;
+        self.forecast_dispersion = horizon_years * variance.sqrt();
     }
 }
 

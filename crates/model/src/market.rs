@@ -165,7 +165,6 @@ pub fn report_earnings(
     index.earnings_yield = if cap > 0.0 { earnings / cap } else { 0.0 };
     if cap > 0.0 && clock.tick > 0 {
         let surprise = weighted_surprise / cap;
-        news.last_earnings_surprise = surprise;
         news.hype_jump += params.news.hype_per_earnings_surprise * surprise;
     }
 }

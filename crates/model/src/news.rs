@@ -23,8 +23,6 @@ pub struct NewsFlow {
     pub releases: u32,
     /// Capability gain of the latest release (0 before the first).
     pub last_capability_gain: f64,
-    /// The listed AI firms' cap-weighted earnings surprise at the latest quarter.
-    pub last_earnings_surprise: f64,
 }
 
 /// Expected capability gain of release `k` (0-based): initial × decay^k.

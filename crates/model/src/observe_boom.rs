@@ -31,22 +31,12 @@ pub struct FlowRow {
     pub circular: bool,
 }
 
-/// The bubble index on one tick.
+/// The bubble index on one tick: its scores and inputs, and the state behind them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BubbleRow {
     pub tick: u32,
     pub date: i32,
-    pub total: u8,
-    pub uncertainty: u8,
-    pub pure_plays: u8,
-    pub novice_investors: u8,
-    pub narrative: u8,
-    pub forecast_dispersion: f64,
-    pub capex_to_revenue: f64,
-    pub ai_capital_share: f64,
-    pub retail_flow_share: f64,
-    pub novice_share: f64,
-    pub hype: f64,
+    pub index: BubbleIndex,
     pub consensus_growth: f64,
     pub ai_capex_usd_per_year: f64,
     pub ai_revenue_usd_per_year: f64,
@@ -98,21 +88,10 @@ pub fn record_boom(
         });
     }
     if due(&clock, params.record.bubble_every_ticks) {
-        let i = bubble.inputs;
         out.bubble.push(BubbleRow {
             tick: clock.tick,
             date: clock.date,
-            total: bubble.total(),
-            uncertainty: bubble.uncertainty,
-            pure_plays: bubble.pure_plays,
-            novice_investors: bubble.novice_investors,
-            narrative: bubble.narrative,
-            forecast_dispersion: i.forecast_dispersion,
-            capex_to_revenue: i.capex_to_revenue,
-            ai_capital_share: i.ai_capital_share,
-            retail_flow_share: i.retail_flow_share,
-            novice_share: i.novice_share,
-            hype: i.hype,
+            index: *bubble,
             consensus_growth: forecasts.consensus_growth,
             ai_capex_usd_per_year: forecasts.ai_capex_usd_per_year,
             ai_revenue_usd_per_year: forecasts.ai_revenue_usd_per_year,

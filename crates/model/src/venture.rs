@@ -26,7 +26,6 @@ pub struct VentureFund {
 pub struct Venture {
     /// Share of new capital going to AI pure plays.
     pub ai_share: f64,
-    pub new_capital_usd: f64,
     pub ai_capital_usd: f64,
     /// Return of the funds' AI marks over the lookback.
     pub mark_return: f64,
@@ -93,7 +92,6 @@ pub fn allocate_venture(
         .sum();
     venture.invested_this_month_usd = 0.0;
     venture.ai_share = ai_share(&params, narrative.hype, venture.mark_return);
-    venture.new_capital_usd = v.new_capital_usd_per_month;
     venture.ai_capital_usd = venture.ai_share * v.new_capital_usd_per_month;
     let per_fund = venture.ai_capital_usd / f64::from(v.funds);
     let keep_share = 1.0 - 1.0 / v.dry_powder_months;
