@@ -39,8 +39,12 @@ pub struct ConfigArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (TOML). Without one, the built-in baseline runs.
+    /// Scenario file (TOML), or the name of a shipped scenario (see --list). Without
+    /// one, the built-in baseline runs.
     pub config: Option<PathBuf>,
+    /// List the shipped scenarios with a line on each, and exit.
+    #[arg(long, conflicts_with = "config")]
+    pub list: bool,
     #[command(flatten)]
     pub config_args: ConfigArgs,
     /// Output folder [default: runs/<scenario>-seed<seed>].
@@ -59,7 +63,7 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or the name of a shipped scenario.
     pub config: PathBuf,
     #[command(flatten)]
     pub config_args: ConfigArgs,

@@ -4,6 +4,7 @@
 //! failure the output folder is left as it was.
 
 mod cli;
+mod economy_tables;
 mod run;
 mod tables;
 
@@ -31,6 +32,11 @@ impl From<ConfigError> for Failure {
 /// Loads the scenario (or the baseline) with `--seed`, `--years` and `--set` applied.
 pub fn load_config(path: Option<&std::path::Path>, args: &ConfigArgs) -> Result<Config, ConfigError> {
     let source = match path {
+        // A shipped scenario's name, when no file of that name exists here.
+        Some(path) if !path.exists() && path.to_str().and_then(bubblesim_config::scenario_source).is_some() => path
+            .to_str()
+            .and_then(bubblesim_config::scenario_source)
+            .expect("checked just above"),
         Some(path) => ConfigSource::from_file(path)?,
         None => ConfigSource::baseline(),
     };
@@ -45,9 +51,25 @@ pub fn load_config(path: Option<&std::path::Path>, args: &ConfigArgs) -> Result<
     bubblesim_config::load(&source, &overrides)
 }
 
+/// Prints each shipped scenario: its name, file and one-line description.
+fn list_scenarios() {
+    for (name, file, _) in bubblesim_config::SCENARIOS {
+        let description = match bubblesim_config::load_scenario(name, &[]) {
+            Some(Ok(config)) => config.run.description,
+            Some(Err(err)) => format!("(does not load: {err})"),
+            None => String::new(),
+        };
+        println!("{name:<26} {file:<40} {description}");
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(args) if args.list => {
+            list_scenarios();
+            Ok(())
+        }
         Command::Run(args) => run::run(&args),
         Command::Check(args) => load_config(Some(&args.config), &args.config_args)
             .map_err(Failure::from)

@@ -93,7 +93,14 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
                 out.display()
             )));
         }
-        sim.step();
+        if let Err(breach) = sim.step() {
+            return Err(runtime(anyhow::anyhow!(
+                "{breach} — agent {} is {} (on {}); this is a bug in the model, not in the scenario",
+                breach.agent.0,
+                sim.agent_label(breach.agent),
+                iso_date(sim.clock().date)
+            )));
+        }
         if !sim.ai_index_level().is_finite() {
             return Err(runtime(anyhow::anyhow!(
                 "the simulation became numerically unstable on {} (the AI index is no longer finite); the market parameters are too extreme — try a smaller market.price_impact or fewer retail lots per order",

@@ -12,6 +12,8 @@ use bubblesim_model::observe_boom::{BubbleRow, FlowRow};
 use bubblesim_model::{Event, EventKind};
 use bubblesim_record::{ColumnData, RecordError, TableWriter, WriterOptions, tables};
 
+use crate::economy_tables;
+
 use ColumnData as C;
 
 fn map<T, U>(rows: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
@@ -331,6 +333,9 @@ pub struct TableSet {
     events: TableWriter,
     flows: TableWriter,
     bubble: TableWriter,
+    macroeconomy: TableWriter,
+    regions: TableWriter,
+    accounts: TableWriter,
 }
 
 impl TableSet {
@@ -350,6 +355,9 @@ impl TableSet {
             events: TableWriter::create(dir, tables::events(), options)?,
             flows: TableWriter::create(dir, tables::flows(), options)?,
             bubble: TableWriter::create(dir, tables::bubble(), options)?,
+            macroeconomy: TableWriter::create(dir, tables::macroeconomy(), options)?,
+            regions: TableWriter::create(dir, tables::regions(), options)?,
+            accounts: TableWriter::create(dir, tables::accounts(), options)?,
         })
     }
 
@@ -368,7 +376,10 @@ impl TableSet {
         self.holdings.push(holdings(&rows.holdings))?;
         self.events.push(events(&rows.events))?;
         self.flows.push(flows(&rows.flows))?;
-        self.bubble.push(bubble(&rows.bubble))
+        self.bubble.push(bubble(&rows.bubble))?;
+        self.macroeconomy.push(economy_tables::macroeconomy(&rows.macroeconomy))?;
+        self.regions.push(economy_tables::regions(&rows.regions))?;
+        self.accounts.push(economy_tables::accounts(&rows.accounts))
     }
 
     /// Closes every file; returns rows written per table.
@@ -388,6 +399,9 @@ impl TableSet {
             self.events,
             self.flows,
             self.bubble,
+            self.macroeconomy,
+            self.regions,
+            self.accounts,
         ];
         writers
             .into_iter()

@@ -10,7 +10,7 @@ use arrow_array::{ArrayAccessor, RecordBatch, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 
-const TABLES: [&str; 14] = [
+const TABLES: [&str; 17] = [
     "market",
     "sentiment",
     "compute",
@@ -25,6 +25,9 @@ const TABLES: [&str; 14] = [
     "events",
     "flows",
     "bubble",
+    "macro",
+    "regions",
+    "accounts",
 ];
 
 fn bubblesim(args: &[&str], cwd: &Path) -> Output {
@@ -232,6 +235,24 @@ fn bad_input_exits_2_with_one_clear_message_and_leaves_nothing() {
         ),
         (vec!["check".into(), unknown.clone()], vec!["unknown.toml", "retail.cuont"]),
         (vec!["run".into(), "--threads".into(), "0".into()], vec!["--threads"]),
+        (
+            vec!["run".into(), "--set".into(), "shock.lab_default=no-such-lab".into()],
+            vec!["shock.lab_default", "frontier-lab-a"],
+        ),
+        (
+            vec!["run".into(), "--set".into(), "shock.walk_away_firm=chipmaker".into()],
+            vec!["shock.walk_away_firm", "hyperscaler-1"],
+        ),
+        (
+            vec!["run".into(), "--set".into(), "macro.consumption_share_of_gdp=0.9".into()],
+            vec!["macro.other_investment_share_of_gdp", "below 1"],
+        ),
+        (
+            vec!["run".into(), "--set".into(), "accounting.tolerance_usd_per_usd=0.5".into()],
+            vec!["accounting.tolerance_usd_per_usd", "no check"],
+        ),
+        (vec!["run".into(), "--set".into(), "regions.count=0".into()], vec!["regions.count"]),
+        (vec!["run".into(), "no-such-scenario".into()], vec!["no-such-scenario"]),
         (vec!["run".into(), "--bogus".into()], vec!["--bogus"]),
     ];
     for (args, expected) in cases {
@@ -337,6 +358,36 @@ fn check_and_schema_describe_the_inputs_and_outputs() {
     let dir = tempfile::tempdir().unwrap();
     let check = bubblesim(&["check", &repo("configs/baseline.toml")], dir.path());
     assert!(check.status.success(), "{}", stderr(&check));
+    // Every shipped scenario is listed with its line, and runs by name from anywhere.
+    let list = bubblesim(&["run", "--list"], dir.path());
+    assert!(list.status.success(), "{}", stderr(&list));
+    let listed = String::from_utf8(list.stdout).unwrap();
+    for name in [
+        "baseline",
+        "bust",
+        "ai-succeeds",
+        "soft-landing",
+        "stress-gpu-early",
+        "stress-rate-shock",
+        "stress-lab-default",
+        "stress-hyperscaler-walks",
+    ] {
+        let line = listed
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} missing from {listed}"));
+        assert!(
+            line.contains(&format!("configs/{name}.toml")) && !line.contains("does not load"),
+            "{line}"
+        );
+        assert!(
+            fs::read_to_string(repo(&format!("configs/{name}.toml"))).is_ok(),
+            "{name} has a file"
+        );
+    }
+    let by_name = bubblesim(&["check", "bust"], dir.path());
+    assert!(by_name.status.success(), "{}", stderr(&by_name));
+    assert!(String::from_utf8(by_name.stdout).unwrap().contains("scenario = \"bust\""));
     let schema = bubblesim(&["schema"], dir.path());
     assert!(schema.status.success());
     let text = String::from_utf8(schema.stdout).unwrap();

@@ -12,17 +12,22 @@
 //!   beliefs, venture money, the circular deal and the bubble index);
 //! - `load` — parsing, key checks, overrides, merging;
 //! - `validate` — ranges and relations (`validate_boom` for the `boom` sections);
+//! - `scenarios` — the scenarios shipped in `configs/`, compiled in;
 //! - `error` — [`ConfigError`].
 
 mod boom;
+mod economy;
 mod error;
 mod load;
+mod scenarios;
 mod schema;
 mod validate;
 mod validate_boom;
+mod validate_economy;
 
 pub use error::ConfigError;
 pub use load::{ConfigSource, baseline_table, key_paths, load};
+pub use scenarios::{SCENARIOS, load_scenario, scenario_source};
 pub use schema::*;
 pub use validate::{MAX_YEARS, MIN_YEARS};
 

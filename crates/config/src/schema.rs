@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::boom::*;
+pub use crate::economy::*;
 
 /// A whole scenario: every parameter the model reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +40,11 @@ pub struct Config {
     pub venture: VentureConfig,
     pub circular: CircularConfig,
     pub bubble: BubbleConfig,
+    #[serde(rename = "macro")]
+    pub macroeconomy: MacroConfig,
+    pub regions: RegionsConfig,
+    pub grid: GridConfig,
+    pub accounting: AccountingConfig,
 }
 
 /// Scenario identity, seed and horizon.
@@ -69,6 +75,7 @@ pub struct RecordConfig {
     pub investors_every_ticks: u32,
     pub holdings_every_ticks: u32,
     pub bubble_every_ticks: u32,
+    pub accounts_every_ticks: u32,
     pub row_group_rows: u32,
     pub zstd_level: i32,
 }
@@ -392,4 +399,7 @@ pub struct ShockConfig {
     pub firm: String,
     pub start_month: u32,
     pub ai_demand_loss_share: f64,
+    pub lab_default: String,
+    pub walk_away_firm: String,
+    pub rate_rise: f64,
 }

@@ -131,6 +131,7 @@ pub fn validate(config: &Config) -> Result<(), Problem> {
         ("investors_every_ticks", r.investors_every_ticks),
         ("holdings_every_ticks", r.holdings_every_ticks),
         ("bubble_every_ticks", r.bubble_every_ticks),
+        ("accounts_every_ticks", r.accounts_every_ticks),
     ] {
         record.within(key, every.into(), 1.0, 1_000_000.0)?;
     }
@@ -169,7 +170,8 @@ pub fn validate(config: &Config) -> Result<(), Problem> {
     validate_infrastructure(config)?;
     validate_behaviour(config)?;
     validate_financing(config)?;
-    crate::validate_boom::validate_boom(config)
+    crate::validate_boom::validate_boom(config)?;
+    crate::validate_economy::validate_economy(config)
 }
 
 /// Rating labels a config may name, best first.

@@ -5,12 +5,17 @@
 
 use bevy_ecs::prelude::*;
 
+use crate::agents::AgentId;
+use crate::ledger::{Ledger, REST_OF_ECONOMY};
+
 use crate::firms::{Accounts, Borrower, Provider};
 
 /// Monthly, last: closes every firm's month.
-pub fn close_months(mut firms: Query<(&mut Accounts, Option<&mut Provider>, Has<Borrower>)>) {
-    for (mut accounts, provider, borrower) in &mut firms {
+pub fn close_months(mut firms: Query<(&AgentId, &mut Accounts, Option<&mut Provider>, Has<Borrower>)>, mut ledger: ResMut<Ledger>) {
+    for (&id, mut accounts, provider, borrower) in firms.iter_mut().sort::<&AgentId>() {
         if borrower && accounts.cash_usd < 0.0 {
+            // The lenders (in the rest of the economy) advance the overdraft.
+            ledger.pay(REST_OF_ECONOMY, id, -accounts.cash_usd);
             accounts.debt_usd -= accounts.cash_usd;
             accounts.cash_usd = 0.0;
         }

@@ -10,6 +10,9 @@
 
 use bevy_ecs::prelude::*;
 
+use crate::grid::Grid;
+use crate::ledger::{Ledger, REST_OF_ECONOMY};
+
 use crate::agents::{AgentId, IdAllocator};
 use crate::calendar::Clock;
 use crate::circular::{CircularDeal, FlowKind, FlowLog};
@@ -73,7 +76,13 @@ pub fn order_gpus(
     mut ids: ResMut<IdAllocator>,
     mut directory: ResMut<Directory>,
     providers: Query<(&AgentId, &Provider, Option<&Forecaster>)>,
-    (forecasts, mut deal, mut flows): (Res<Forecasts>, ResMut<CircularDeal>, ResMut<FlowLog>),
+    (forecasts, mut deal, mut flows, mut ledger, mut grid): (
+        Res<Forecasts>,
+        ResMut<CircularDeal>,
+        ResMut<FlowLog>,
+        ResMut<Ledger>,
+        ResMut<Grid>,
+    ),
     tenants: Query<(Option<&Listed>, Has<CoreBusiness>)>,
     mut accounts: Query<&mut Accounts>,
     mut datacenters: Query<(&AgentId, &mut DataCenter)>,
@@ -218,7 +227,8 @@ pub fn order_gpus(
                 }
             }
             let build_cost = params.datacenters.build_cost_usd_per_mw * capacity_mw;
-            let completion = clock.month as i32 + capex.build_months as i32;
+            // Built in `build_months`, it opens when the grid can connect it.
+            let completion = grid.book(clock.month as i32 + capex.build_months as i32, capacity_mw);
             let rent = rent_per_mw * capacity_mw;
             let (dc_id, owner) = match route {
                 BuildRoute::Spv => {
@@ -230,7 +240,16 @@ pub fn order_gpus(
                         market_rent_usd_per_mw_month: rent_per_mw,
                         completion_month: completion,
                     };
-                    create_spv(&mut commands, &mut ids, &mut directory, &params, &clock, &mut accounts, &deal)
+                    create_spv(
+                        &mut commands,
+                        &mut ids,
+                        &mut directory,
+                        &params,
+                        &clock,
+                        &mut accounts,
+                        &mut ledger,
+                        &deal,
+                    )
                 }
                 BuildRoute::Sponsor | BuildRoute::OwnBalanceSheet => {
                     let own = route == BuildRoute::OwnBalanceSheet;
@@ -266,6 +285,7 @@ pub fn order_gpus(
                                 cost_usd: build_cost,
                                 spent_usd: 0.0,
                                 months: capex.build_months,
+                                ready_month: clock.month as i32 + capex.build_months as i32,
                             },
                         ),
                     );
@@ -351,11 +371,14 @@ pub fn order_gpus(
             provider_accounts.cash_usd -= cost;
             provider_accounts.month.capex_usd += cost;
         }
+        ledger.pay(provider, key.chipmaker, cost);
         if let Ok(mut chipmaker) = accounts.get_mut(directory.get(key.chipmaker)) {
+            // The foundry and other suppliers (the rest of the economy) are paid at once.
             let cost_of_goods = cost * (1.0 - params.chipmaker.gross_margin);
             chipmaker.month.gpu_sales_usd += cost;
             chipmaker.month.other_costs_usd += cost_of_goods;
             chipmaker.cash_usd += cost - cost_of_goods;
+            ledger.pay(key.chipmaker, REST_OF_ECONOMY, cost_of_goods);
         }
         let for_contract = contract_gpus - contract_left;
         let contract_cost = for_contract as f64 * newest.price_usd;

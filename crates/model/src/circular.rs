@@ -18,6 +18,8 @@
 
 use bevy_ecs::prelude::*;
 
+use crate::ledger::Ledger;
+
 use crate::agents::AgentId;
 use crate::calendar::Clock;
 use crate::compute_market::ComputeMarket;
@@ -198,6 +200,7 @@ pub fn settle_contract(
     mut deal: ResMut<CircularDeal>,
     mut firms: Query<(&Firm, &mut Accounts, Option<&mut Lab>, Option<&mut Stakes>)>,
     mut flows: ResMut<FlowLog>,
+    mut ledger: ResMut<Ledger>,
 ) {
     let (Some(lab_id), Some(cloud_id)) = (deal.lab, deal.cloud) else {
         return;
@@ -232,6 +235,7 @@ pub fn settle_contract(
             stakes.add(lab_id, units, amount);
         }
         deal.invested_usd += amount;
+        ledger.pay(key.chipmaker, lab_id, amount);
         flows.record(&clock, key.chipmaker, lab_id, FlowKind::ChipInvestment, amount, true);
     }
 
@@ -265,6 +269,7 @@ pub fn settle_contract(
         accounts.month.compute_rent_income_usd += net;
         accounts.cash_usd += net;
     }
+    ledger.pay(lab_id, cloud_id, net);
     deal.paid_usd += payment;
     deal.credited_usd += credit;
     flows.record(&clock, lab_id, cloud_id, FlowKind::TakeOrPay, payment, true);
@@ -400,6 +405,7 @@ mod tests {
             cash.into_iter().map(|(_, c)| c).collect()
         };
         let before = cash(&mut world);
+        world.insert_resource(crate::ledger::Ledger::default());
         world.run_system_once(settle_contract).expect("the system runs");
         let after = cash(&mut world);
 

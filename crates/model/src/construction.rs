@@ -9,6 +9,8 @@
 
 use bevy_ecs::prelude::*;
 
+use crate::ledger::{Ledger, REST_OF_ECONOMY};
+
 use crate::agents::AgentId;
 use crate::datacenters::DataCenter;
 use crate::firms::Accounts;
@@ -22,6 +24,9 @@ pub struct Construction {
     pub spent_usd: f64,
     /// Months over which the cost is drawn.
     pub months: u32,
+    /// Month (relative to the start) construction ends; the building opens then, or
+    /// later if it waits for a grid connection.
+    pub ready_month: i32,
 }
 
 /// Who builds a new building.
@@ -58,6 +63,7 @@ pub fn build_datacenters(
     directory: Res<Directory>,
     mut sites: Query<(&AgentId, &mut Construction), With<DataCenter>>,
     mut accounts: Query<&mut Accounts>,
+    mut ledger: ResMut<Ledger>,
 ) {
     for (_, mut site) in sites.iter_mut().sort::<&AgentId>() {
         let remaining = site.cost_usd - site.spent_usd;
@@ -70,6 +76,8 @@ pub fn build_datacenters(
             payer.cash_usd -= draw;
             payer.month.capex_usd += draw;
         }
+        // Builders and equipment suppliers are in the rest of the economy.
+        ledger.pay(site.payer, REST_OF_ECONOMY, draw);
     }
 }
 

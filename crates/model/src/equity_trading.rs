@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
 
+use crate::ledger::{Ledger, REST_OF_ECONOMY};
+
 use crate::agents::AgentId;
 use crate::firms::Listed;
 use crate::institutions::{Institution, InstitutionKind, MarginState, Marks};
@@ -56,6 +58,7 @@ pub fn rebalance_equities(
     securities: Query<(&AgentId, &Security)>,
     mut institutions: Query<(&AgentId, &mut Institution)>,
     mut orders: ResMut<InstitutionalOrders>,
+    mut ledger: ResMut<Ledger>,
 ) {
     orders.net_usd.clear();
     orders.gross_usd = 0.0;
@@ -71,7 +74,7 @@ pub fn rebalance_equities(
     }
     let marks = Marks::new(listed.iter(), securities.iter());
     let max_leverage = params.market.hedge_fund_buy_leverage_share * params.fire_sales.hedge_fund_max_leverage;
-    for (_, mut investor) in institutions.iter_mut().sort::<&AgentId>() {
+    for (&investor_id, mut investor) in institutions.iter_mut().sort::<&AgentId>() {
         if investor.margin_state == MarginState::Failed {
             continue;
         }
@@ -93,8 +96,12 @@ pub fn rebalance_equities(
         if trade.abs() < 1.0 {
             continue;
         }
+        // The other side of the trade is the wider market; a shortfall is borrowed from
+        // prime brokers (both in the rest of the economy).
         investor.cash_usd -= trade;
+        ledger.pay(investor_id, REST_OF_ECONOMY, trade);
         if investor.cash_usd < 0.0 {
+            ledger.pay(REST_OF_ECONOMY, investor_id, -investor.cash_usd);
             investor.borrowing_usd -= investor.cash_usd;
             investor.cash_usd = 0.0;
         }
@@ -160,6 +167,7 @@ mod tests {
             let (mut world, firms) = world_after_a_move(factor);
             let prices = firms.map(|(_, price, _)| price * factor);
             let before = books(&mut world, &firms);
+            world.insert_resource(crate::ledger::Ledger::default());
             world.run_system_once(rebalance_equities).expect("the system runs");
             let after = books(&mut world, &firms);
             let mut traded = 0.0;

@@ -21,6 +21,8 @@ use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
 
+use crate::ledger::{Ledger, REST_OF_ECONOMY};
+
 use crate::agents::AgentId;
 use crate::calendar::Clock;
 use crate::events::{EventKind, EventLog};
@@ -102,6 +104,7 @@ pub fn trade_institutions(
     mut institutions: Query<(&AgentId, &mut Institution)>,
     mut equity_sales: ResMut<ForcedEquitySales>,
     mut events: ResMut<EventLog>,
+    mut ledger: ResMut<Ledger>,
 ) {
     let x = &params.fire_sales;
     let decay = 0.5f64.powf(1.0 / x.recovery_halflife_ticks);
@@ -143,6 +146,8 @@ pub fn trade_institutions(
                     investor.flow_today_usd = flow;
                     investor.fund_units *= 1.0 + flow_share;
                     investor.cash_usd += flow;
+                    // The fund's own investors are households in the rest of the economy.
+                    ledger.pay(REST_OF_ECONOMY, id, flow);
                     if investor.cash_usd < 0.0 {
                         let shortfall = -investor.cash_usd;
                         slice_orders(id, &investor, &marks, shortfall, Reason::Redemption, &mut orders);
@@ -211,6 +216,7 @@ pub fn trade_institutions(
             call.2 += repaid;
             investor.cash_usd -= repaid;
             investor.borrowing_usd -= repaid;
+            ledger.pay(id, REST_OF_ECONOMY, repaid);
             let (value, reason) = if failing {
                 (f64::INFINITY, Reason::Liquidation)
             } else {
@@ -232,6 +238,7 @@ pub fn trade_institutions(
             &mut sold_value,
             &mut markdowns,
             &mut units_sold,
+            &mut ledger,
         );
     }
 
@@ -244,6 +251,8 @@ pub fn trade_institutions(
             let lenders_loss = investor.borrowing_usd - investor.cash_usd.max(0.0);
             investor.margin_state = MarginState::Failed;
             investor.borrowing_usd = 0.0;
+            // What cash is left goes to the lenders; they write off the rest.
+            ledger.pay(fund, REST_OF_ECONOMY, investor.cash_usd);
             investor.cash_usd = 0.0;
             investor.holdings.clear();
             events.record(
@@ -315,6 +324,7 @@ fn execute(
     sold_value: &mut BTreeMap<(AgentId, AgentId, Reason), f64>,
     markdowns: &mut BTreeMap<AgentId, (f64, f64)>,
     units_sold: &mut BTreeMap<AgentId, f64>,
+    ledger: &mut Ledger,
 ) {
     let x = &params.fire_sales;
     // Price impact per security from the round's total sales (share of the tranche).
@@ -347,7 +357,9 @@ fn execute(
                 security.outside_share += units;
                 *units_sold.entry(order.asset).or_insert(0.0) += units;
             }
+            // Buyers are the wider market, in the rest of the economy.
             investor.cash_usd += proceeds;
+            ledger.pay(REST_OF_ECONOMY, order.seller, proceeds);
             investor.forced_sales_today_usd += proceeds;
             *sold_value.entry((order.seller, order.asset, order.reason)).or_insert(0.0) += proceeds;
         }
@@ -356,6 +368,7 @@ fn execute(
             let repay = investor.cash_usd.max(0.0).min(investor.borrowing_usd);
             investor.cash_usd -= repay;
             investor.borrowing_usd -= repay;
+            ledger.pay(order.seller, REST_OF_ECONOMY, repay);
         }
     }
 }

@@ -9,6 +9,8 @@
 //! (the chipmaker writes its stake off), and the news knocks hype down.
 
 use bevy_ecs::prelude::*;
+
+use crate::ledger::Ledger;
 use rand::Rng;
 
 use crate::agents::AgentId;
@@ -44,6 +46,7 @@ pub fn raise_or_fail(
     mut news: ResMut<NewsFlow>,
     mut flows: ResMut<FlowLog>,
     mut events: ResMut<EventLog>,
+    mut ledger: ResMut<Ledger>,
 ) {
     let f = &params.funding;
     let success =
@@ -62,15 +65,17 @@ pub fn raise_or_fail(
         let short_runway = burn > 0.0 && accounts.cash_usd < f.runway_trigger_months * burn;
         let dry_powder: f64 = funds.iter().sort::<&AgentId>().map(|(_, fund, _)| fund.dry_powder_usd).sum();
         let round = (f.round_size_months * burn).min(dry_powder);
-        // A round too small to cover a month of burn does not close.
         // A round too small to cover a month of burn, or for a lab with nothing to value,
         // does not close.
-        let closes = short_runway
+        // A lab the scenario defaults fails at its first month-end from the shock's month.
+        let shock = &params.shock;
+        let forced = !shock.lab_default.is_empty() && *firm.name == *shock.lab_default && clock.month >= shock.start_month;
+        let closes = !forced
+            && short_runway
             && round >= burn
             && pre_money > 0.0
             && stream(seed.0, Purpose::Funding, clock.tick, id.0).random::<f64>() < success;
         if closes {
-            accounts.cash_usd += round;
             accounts.month.funding_usd += round;
             lab.rounds_raised += 1;
             let units = lab.sell_equity(round, pre_money);
@@ -78,6 +83,8 @@ pub fn raise_or_fail(
             for (&fund_id, mut fund, mut stakes) in funds.iter_mut().sort::<&AgentId>() {
                 let part = round * fund.dry_powder_usd / dry_powder;
                 fund.dry_powder_usd -= part;
+                accounts.cash_usd += part;
+                ledger.pay(fund_id, id, part);
                 stakes.add(id, units * part / round, part);
                 flows.record(&clock, fund_id, id, FlowKind::VentureRound, part, false);
             }
@@ -94,7 +101,7 @@ pub fn raise_or_fail(
                     narrative.hype
                 ),
             );
-        } else if accounts.cash_usd < 0.0 {
+        } else if forced || accounts.cash_usd < 0.0 {
             firm.active = false;
             lab.valuation_usd = 0.0;
             news.hype_jump -= params.news.hype_per_lab_failure;
@@ -104,7 +111,11 @@ pub fn raise_or_fail(
                 id,
                 None,
                 Some(-accounts.cash_usd),
-                "cash ran out before a round closed; customers move to other sellers".to_owned(),
+                if forced {
+                    "defaults (the scenario's shock); customers move to other sellers".to_owned()
+                } else {
+                    "cash ran out before a round closed; customers move to other sellers".to_owned()
+                },
             );
             unwind(&params, &clock, &mut deal, id, &mut events);
             if let Some((_, mut chip_accounts, stakes)) = chipmaker.iter_mut().find(|(c, _, _)| **c == key.chipmaker) {
@@ -176,6 +187,7 @@ mod tests {
         world.insert_resource(NewsFlow::default());
         world.insert_resource(FlowLog::default());
         world.insert_resource(EventLog::default());
+        world.insert_resource(crate::ledger::Ledger::default());
         world.run_system_once(raise_or_fail).expect("the system runs");
 
         let mut labs = world.query::<(&Firm, &Lab)>();

@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
+
+use crate::ledger::{Ledger, REST_OF_ECONOMY};
 use bubblesim_config::Config;
 
 use crate::agents::AgentId;
@@ -290,6 +292,7 @@ pub fn place_new_issues(
     mut institutions: Query<(&AgentId, &mut Institution)>,
     mut accounts: Query<&mut Accounts>,
     mut events: ResMut<EventLog>,
+    mut ledger: ResMut<Ledger>,
 ) {
     if securities.iter().all(|(_, s)| s.placed) {
         return;
@@ -343,6 +346,7 @@ pub fn place_new_issues(
                 investor.cash_usd -= bought;
                 investor.add_units(security_id, bought / value);
             }
+            ledger.pay(*id, security.proceeds_to, bought);
             sold += bought;
             buyers_count += 1;
             largest = largest.max(bought / value);
@@ -361,6 +365,7 @@ pub fn place_new_issues(
         {
             sponsor.cash_usd -= retained_value;
             sponsor.month.investments_usd += retained_value;
+            ledger.pay(security.sponsor, security.proceeds_to, retained_value);
         }
         events.record(
             &clock,
@@ -385,15 +390,16 @@ pub fn place_new_issues(
 /// Monthly: cash earns the risk-free rate (it stands for the money-market and Treasury
 /// part of a portfolio); hedge funds pay risk-free + `hedge_fund_borrowing_spread` on
 /// what they borrow. Both flows are with the world outside the model.
-pub fn accrue_interest(params: Res<Params>, mut institutions: Query<&mut Institution>) {
+pub fn accrue_interest(params: Res<Params>, mut institutions: Query<(&AgentId, &mut Institution)>, mut ledger: ResMut<Ledger>) {
     let risk_free = params.financing.risk_free_rate;
     let borrowing_rate = risk_free + params.fire_sales.hedge_fund_borrowing_spread;
-    for mut investor in &mut institutions {
+    for (&id, mut investor) in institutions.iter_mut().sort::<&AgentId>() {
         if investor.margin_state == MarginState::Failed {
             continue;
         }
         let interest = investor.cash_usd.max(0.0) * risk_free / 12.0 - investor.borrowing_usd * borrowing_rate / 12.0;
         investor.cash_usd += interest;
+        ledger.pay(REST_OF_ECONOMY, id, interest);
     }
 }
 
@@ -403,9 +409,10 @@ pub fn collect_payments(
     cashflows: Res<SecurityCashflows>,
     directory: Res<Directory>,
     securities: Query<&Security>,
-    mut institutions: Query<&mut Institution>,
+    mut institutions: Query<(&AgentId, &mut Institution)>,
+    mut ledger: ResMut<Ledger>,
 ) {
-    for mut investor in &mut institutions {
+    for (&id, mut investor) in institutions.iter_mut().sort::<&AgentId>() {
         let mut received = (0.0, 0.0);
         for holding in &investor.holdings {
             if let Some(paid) = cashflows.paid.get(&holding.asset) {
@@ -414,6 +421,7 @@ pub fn collect_payments(
             }
         }
         investor.cash_usd += received.0 + received.1;
+        ledger.pay(REST_OF_ECONOMY, id, received.0 + received.1);
         investor.coupons_received_usd += received.0;
         investor
             .holdings

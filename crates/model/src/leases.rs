@@ -11,6 +11,8 @@
 use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
+
+use crate::ledger::Ledger;
 use bubblesim_config::LeaseConfig;
 
 use crate::agents::AgentId;
@@ -18,7 +20,7 @@ use crate::calendar::Clock;
 use crate::compute_market::ComputeMarket;
 use crate::datacenters::{DataCenter, vacancy_share};
 use crate::events::{EventKind, EventLog};
-use crate::firms::{Accounts, Listed, Provider};
+use crate::firms::{Accounts, Firm, Listed, Provider};
 use crate::fleet::FleetIndex;
 use crate::math::logistic;
 use crate::obsolescence::{Generations, GpuCohort};
@@ -273,6 +275,7 @@ pub fn pay_lease_rent(
     mut datacenters: Query<(&AgentId, &mut DataCenter)>,
     mut accounts: Query<&mut Accounts>,
     mut events: ResMut<EventLog>,
+    mut ledger: ResMut<Ledger>,
 ) {
     let month = clock.month as i32;
     let years = clock.years_elapsed();
@@ -327,6 +330,7 @@ pub fn pay_lease_rent(
             landlord.cash_usd += rent;
             landlord.month.lease_income_usd += rent;
         }
+        ledger.pay(lease.tenant, lease.landlord, rent);
     }
 }
 
@@ -363,7 +367,7 @@ pub fn renegotiate_leases(
     market: Res<ComputeMarket>,
     mut leases: Query<(&AgentId, &mut Lease)>,
     mut datacenters: Query<(&AgentId, &mut DataCenter)>,
-    tenants: Query<(&Provider, Option<&Listed>)>,
+    tenants: Query<(&Firm, &Provider, Option<&Listed>)>,
     mut accounts: Query<&mut Accounts>,
     mut cohorts: Query<(&AgentId, &mut GpuCohort)>,
     mut events: ResMut<EventLog>,
@@ -378,9 +382,13 @@ pub fn renegotiate_leases(
         if lease.status != LeaseStatus::Active || month < lease.start_month {
             continue;
         }
-        let Ok((provider, listed)) = tenants.get(directory.get(lease.tenant)) else {
+        let Ok((tenant_firm, provider, listed)) = tenants.get(directory.get(lease.tenant)) else {
             continue;
         };
+        // A tenant the scenario sends away stops paying at its first review from the
+        // shock's month, whatever its stress.
+        let shock = &params.shock;
+        let walks = !shock.walk_away_firm.is_empty() && *tenant_firm.name == *shock.walk_away_firm && clock.month >= shock.start_month;
         let Ok(tenant_accounts) = accounts.get(directory.get(lease.tenant)) else {
             continue;
         };
@@ -414,7 +422,11 @@ pub fn renegotiate_leases(
         }
         lease.stress_flagged = stress >= config.stress_event_threshold;
         let u = uniform(seed.0, Purpose::Leases, clock.tick, id.0, 0);
-        let outcome = draw_outcome(config, &inputs, lease.may_break(month), u);
+        let outcome = if walks {
+            Outcome::Default
+        } else {
+            draw_outcome(config, &inputs, lease.may_break(month), u)
+        };
         let (kind, detail) = match outcome {
             Outcome::Keep => continue,
             // The landlord would rather keep the rent it can get from the market.
@@ -437,7 +449,12 @@ pub fn renegotiate_leases(
             }
             Outcome::Default => {
                 lease.status = LeaseStatus::Defaulted;
-                (EventKind::LeaseDefault, format!("tenant stops paying at stress {stress:.2}"))
+                let why = if walks {
+                    "walks away (the scenario's shock)".to_owned()
+                } else {
+                    format!("stops paying at stress {stress:.2}")
+                };
+                (EventKind::LeaseDefault, format!("tenant {why}"))
             }
         };
         if matches!(outcome, Outcome::Break | Outcome::Default) {

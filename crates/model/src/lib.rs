@@ -17,11 +17,14 @@
 //!   `funding` (VC money and lab rounds), `circular` (chipmaker → lab → cloud → chipmaker
 //!   and the `flows` it records), `sentiment` (retail), `equity_trading`
 //!   (institutions), `market` (prices, indices, earnings), `bubble` (Goldfarb–Kirsch);
-//!   and `accounting`;
+//!   the real economy: `economy` (GDP, employment, displacement), `regions`, `grid`
+//!   (connections data centres wait for); and `accounting` (books close monthly) and
+//!   `ledger` (stock–flow consistency: every payment posted on both sides and checked
+//!   after each system that moves money);
 //! - `stats` holds the sample statistics of the stylised-facts checks;
 //! - `credit` and `waterfall` are the pure arithmetic the financing chain uses (Vasicek
 //!   pool losses, the rating scale, the tranche waterfall), tested on their own;
-//! - `observe` (and `observe_boom`) copy state into rows for the recorder; `events` keeps the event log;
+//! - `observe` (and `observe_boom`, `observe_economy`) copy state into rows for the recorder; `events` keeps the event log;
 //! - `rng` derives every random draw from (seed, purpose, tick, agent), so results do not
 //!   depend on thread count or iteration order.
 
@@ -41,6 +44,7 @@ pub mod construction;
 pub mod credit;
 pub mod datacenters;
 pub mod demand;
+pub mod economy;
 pub mod equity_trading;
 pub mod events;
 pub mod fire_sales;
@@ -48,17 +52,21 @@ pub mod firms;
 pub mod fleet;
 pub mod forecasts;
 pub mod funding;
+pub mod grid;
 pub mod institutions;
 pub mod leases;
+pub mod ledger;
 pub mod market;
 pub mod math;
 pub mod narrative;
 pub mod news;
 pub mod observe;
 pub mod observe_boom;
+pub mod observe_economy;
 pub mod obsolescence;
 pub mod params;
 pub mod ratings;
+pub mod regions;
 pub mod revenue;
 pub mod rng;
 pub mod schedule;
@@ -140,13 +148,18 @@ impl Simulation {
         })
     }
 
-    /// Simulates the current trading day, then moves the clock to the next one.
-    pub fn step(&mut self) {
+    /// Simulates the current trading day, then moves the clock to the next one. Fails
+    /// when the stock–flow check found money created or destroyed during the day.
+    pub fn step(&mut self) -> Result<(), ledger::Breach> {
         self.schedule.run(&mut self.world);
+        if let Some(breach) = self.world.resource_mut::<ledger::Ledger>().breach.take() {
+            return Err(breach);
+        }
         self.ticks_run += 1;
         if !self.finished() {
             self.world.resource_mut::<Clock>().advance();
         }
+        Ok(())
     }
 
     /// Ticks simulated so far.
@@ -187,6 +200,28 @@ impl Simulation {
             bubble_lowest: bubble.lowest_total,
             bubble_last: bubble.total(),
             circular: self.world.resource::<circular::CircularDeal>().clone(),
+        }
+    }
+
+    /// What an agent is, in words, for messages: its name and kind.
+    pub fn agent_label(&self, id: AgentId) -> String {
+        if id == ledger::REST_OF_ECONOMY {
+            return "the rest of the economy (the closure)".to_owned();
+        }
+        let Some(entity) = self.world.resource::<params::Directory>().try_get(id) else {
+            return "not spawned".to_owned();
+        };
+        let entity = self.world.entity(entity);
+        if let Some(firm) = entity.get::<firms::Firm>() {
+            format!("{} ({:?})", firm.name, firm.kind)
+        } else if let Some(institution) = entity.get::<institutions::Institution>() {
+            format!("{} ({:?})", institution.name, institution.kind)
+        } else if let Some(fund) = entity.get::<venture::VentureFund>() {
+            format!("{} (venture fund)", fund.name)
+        } else if entity.contains::<sentiment::RetailInvestor>() {
+            "a retail investor".to_owned()
+        } else {
+            "an agent that holds no money".to_owned()
         }
     }
 

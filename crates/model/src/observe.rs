@@ -266,6 +266,9 @@ pub struct Observations {
     pub events: Vec<Event>,
     pub flows: Vec<crate::observe_boom::FlowRow>,
     pub bubble: Vec<crate::observe_boom::BubbleRow>,
+    pub macroeconomy: Vec<crate::observe_economy::MacroRow>,
+    pub regions: Vec<crate::observe_economy::RegionRow>,
+    pub accounts: Vec<crate::observe_economy::AccountsRow>,
 }
 
 /// The first day of the month `months` after the start month.

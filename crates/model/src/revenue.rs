@@ -14,8 +14,10 @@ use crate::compute_market::ComputeMarket;
 use crate::demand::Demand;
 use crate::firms::{Accounts, AiSeller, Borrower, Chipmaker, CoreBusiness, Firm, Lab, Provider};
 use crate::fleet::FleetIndex;
+use crate::ledger::{Ledger, REST_OF_ECONOMY};
 use crate::obsolescence::{Generations, HOURS_PER_MONTH};
 use crate::params::Params;
+use crate::shock::Rates;
 
 type FirmItem = (
     &'static AgentId,
@@ -37,12 +39,18 @@ pub fn settle_revenue(
     market: Res<ComputeMarket>,
     generations: Res<Generations>,
     fleet: Res<FleetIndex>,
+    rates: Res<Rates>,
     mut firms: Query<FirmItem>,
+    mut ledger: ResMut<Ledger>,
 ) {
     let years = clock.years_elapsed();
     let electricity = params.gpus.electricity_usd_per_kwh;
     let rent = market.rent_usd_per_h100_hour;
     let end_user_revenue = demand.revenue_usd();
+    // Compute rent passes through the market: each buyer's payment is shared among the
+    // providers in proportion to the rent they earned (the two totals are equal).
+    let mut rent_paid: Vec<(AgentId, f64)> = Vec::new();
+    let mut rent_received: Vec<(AgentId, f64)> = Vec::new();
     for (&id, firm, mut accounts, seller, lab, provider, core, borrower, chipmaker) in firms.iter_mut().sort::<&AgentId>() {
         if !firm.active {
             continue;
@@ -65,31 +73,50 @@ pub fn settle_revenue(
             if market.dispatched_h100_hours > 0.0 {
                 internal = served * delivered / market.dispatched_h100_hours;
             }
-            accounts.month.ai_product_revenue_usd += market.served_share * seller.share * end_user_revenue;
+            let sales = market.served_share * seller.share * end_user_revenue;
+            accounts.month.ai_product_revenue_usd += sales;
+            ledger.pay(REST_OF_ECONOMY, id, sales);
             accounts.month.compute_cost_usd += (served - internal) * rent;
+            rent_paid.push((id, (served - internal) * rent));
         }
         if provider.is_some() {
             accounts.month.compute_rent_income_usd += (delivered - internal) * rent;
+            rent_received.push((id, (delivered - internal) * rent));
             accounts.month.power_cost_usd += power;
+            ledger.pay(id, REST_OF_ECONOMY, power);
         }
         if let Some(lab) = lab {
             accounts.month.other_costs_usd += lab.other_opex_usd_per_month;
+            ledger.pay(id, REST_OF_ECONOMY, lab.other_opex_usd_per_month);
         }
         if let Some(core) = core {
             let revenue = core.revenue_usd_per_year * (1.0 + core.growth_per_year).powf(years) / 12.0;
             accounts.month.core_revenue_usd += revenue;
             accounts.month.other_costs_usd += revenue * (1.0 - core.operating_margin);
+            ledger.pay(REST_OF_ECONOMY, id, revenue * core.operating_margin);
         }
         if let Some(chipmaker) = chipmaker {
             let revenue = chipmaker.other_revenue_usd_per_year / 12.0;
+            let costs = revenue * (1.0 - chipmaker.gross_margin) + chipmaker.operating_expenses_usd_per_year / 12.0;
             accounts.month.core_revenue_usd += revenue;
-            accounts.month.other_costs_usd += revenue * (1.0 - chipmaker.gross_margin) + chipmaker.operating_expenses_usd_per_year / 12.0;
+            accounts.month.other_costs_usd += costs;
+            ledger.pay(REST_OF_ECONOMY, id, revenue - costs);
         }
         if let Some(borrower) = borrower {
-            accounts.month.interest_usd += accounts.debt_usd * borrower.interest_rate / 12.0;
+            let interest = accounts.debt_usd * (borrower.interest_rate + rates.rise) / 12.0;
+            accounts.month.interest_usd += interest;
+            ledger.pay(id, REST_OF_ECONOMY, interest);
         }
         // All of the above are cash flows: apply the month's change to cash.
         let change = accounts.month.earnings_usd() - flows_before.earnings_usd();
         accounts.cash_usd += change;
+    }
+    let received: f64 = rent_received.iter().map(|(_, usd)| usd).sum();
+    if received > 0.0 {
+        for &(buyer, paid) in &rent_paid {
+            for &(provider, earned) in &rent_received {
+                ledger.pay(buyer, provider, paid * earned / received);
+            }
+        }
     }
 }

@@ -27,6 +27,7 @@ pub enum Purpose {
     Forecast = 10,
     Venture = 11,
     SectorNoise = 12,
+    Macro = 13,
 }
 
 fn mix(mut z: u64) -> u64 {

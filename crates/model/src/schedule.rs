@@ -1,6 +1,7 @@
 //! The tick schedule: a fixed chain of phases, each a chain of systems, built with
 //! ambiguity detection set to error so that two systems touching the same data in an
-//! undefined order fail at start-up rather than at random.
+//! undefined order fail at start-up rather than at random. After every system that
+//! moves money comes the stock–flow check (`ledger::check_cash`) named after it.
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
@@ -14,6 +15,7 @@ use crate::circular::settle_contract;
 use crate::compute_market::clear_compute_market;
 use crate::construction::build_datacenters;
 use crate::demand::advance_demand;
+use crate::economy::update_economy;
 use crate::equity_trading::rebalance_equities;
 use crate::fire_sales::trade_institutions;
 use crate::fleet::rebuild_fleet_index;
@@ -21,13 +23,16 @@ use crate::forecasts::update_forecasts;
 use crate::funding::raise_or_fail;
 use crate::institutions::{accrue_interest, collect_payments, place_new_issues};
 use crate::leases::{pay_lease_rent, renegotiate_leases};
+use crate::ledger::check_cash;
 use crate::market::{form_prices, report_earnings};
 use crate::narrative::{observe_revenue_growth, update_narrative};
 use crate::news::release_models;
 use crate::observe::{record_credit, record_firms, record_infrastructure, record_markets, record_retail};
 use crate::observe_boom::record_boom;
+use crate::observe_economy::{record_accounts, record_economy};
 use crate::obsolescence::{release_generations, revalue_cohorts};
 use crate::ratings::{assess_securities, review_ratings};
+use crate::regions::update_regions;
 use crate::revenue::settle_revenue;
 use crate::securities::clear_cashflows;
 use crate::securitisation::{securitise_leases, service_pools};
@@ -60,7 +65,8 @@ pub enum Phase {
     Institutions,
     /// Prices form (daily).
     Market,
-    /// Forecasts learn from the month, books close (monthly); earnings reports (quarterly).
+    /// Forecasts learn from the month, the economy and regions move, books close
+    /// (monthly); earnings reports (quarterly).
     Accounting,
     /// The Goldfarb–Kirsch index (daily).
     Bubble,
@@ -110,9 +116,13 @@ pub fn build_schedule() -> Schedule {
             rebuild_fleet_index,
             clear_compute_market,
             settle_revenue,
+            check_cash("settle_revenue"),
             settle_contract,
+            check_cash("settle_contract"),
             allocate_venture,
+            check_cash("allocate_venture"),
             raise_or_fail,
+            check_cash("raise_or_fail"),
             remark_venture,
         )
             .chain()
@@ -120,9 +130,19 @@ pub fn build_schedule() -> Schedule {
             .in_set(Phase::DemandAndRevenue),
     );
     schedule.add_systems(revalue_cohorts.run_if(month_start).in_set(Phase::Obsolescence));
-    schedule.add_systems((rebuild_fleet_index, order_gpus).chain().run_if(quarter_start).in_set(Phase::Capex));
     schedule.add_systems(
-        (rebuild_fleet_index, pay_lease_rent, renegotiate_leases.run_if(quarter_start))
+        (rebuild_fleet_index, order_gpus, check_cash("order_gpus"))
+            .chain()
+            .run_if(quarter_start)
+            .in_set(Phase::Capex),
+    );
+    schedule.add_systems(
+        (
+            rebuild_fleet_index,
+            pay_lease_rent,
+            check_cash("pay_lease_rent"),
+            renegotiate_leases.run_if(quarter_start),
+        )
             .chain()
             .run_if(month_start)
             .in_set(Phase::Leases),
@@ -134,25 +154,43 @@ pub fn build_schedule() -> Schedule {
             // their bond proceeds before the month's draws.
             securitise_leases.run_if(quarter_start),
             place_new_issues,
+            check_cash("place_new_issues"),
             build_datacenters,
+            check_cash("build_datacenters"),
             service_spvs,
+            check_cash("service_spvs"),
             service_pools,
+            check_cash("service_pools"),
             assess_securities,
             review_ratings,
             collect_payments,
+            check_cash("collect_payments"),
             accrue_interest,
+            check_cash("accrue_interest"),
         )
             .chain()
             .run_if(month_start)
             .in_set(Phase::Credit),
     );
-    schedule.add_systems(retail_sentiment.in_set(Phase::Sentiment));
-    schedule.add_systems((rebalance_equities, trade_institutions).chain().in_set(Phase::Institutions));
+    schedule.add_systems((retail_sentiment, check_cash("retail_sentiment")).chain().in_set(Phase::Sentiment));
+    schedule.add_systems(
+        (
+            rebalance_equities,
+            check_cash("rebalance_equities"),
+            trade_institutions,
+            check_cash("trade_institutions"),
+        )
+            .chain()
+            .in_set(Phase::Institutions),
+    );
     schedule.add_systems(form_prices.in_set(Phase::Market));
     schedule.add_systems(
         (
             update_forecasts,
+            update_economy,
+            update_regions.run_if(quarter_start),
             close_months,
+            check_cash("close_months"),
             report_earnings.run_if(quarter_start),
             rebuild_fleet_index,
         )
@@ -169,6 +207,8 @@ pub fn build_schedule() -> Schedule {
             record_infrastructure,
             record_credit,
             record_boom,
+            record_economy,
+            record_accounts,
         )
             .chain()
             .in_set(Phase::Record),

@@ -13,6 +13,8 @@
 
 use bevy_ecs::prelude::*;
 
+use crate::ledger::{Ledger, REST_OF_ECONOMY};
+
 use crate::agents::{AgentId, IdAllocator};
 use crate::calendar::Clock;
 use crate::capex::{spawn_agent, spawn_with_id};
@@ -187,6 +189,7 @@ pub fn service_pools(
     mut accounts: Query<&mut Accounts>,
     mut cashflows: ResMut<SecurityCashflows>,
     mut events: ResMut<EventLog>,
+    mut ledger: ResMut<Ledger>,
 ) {
     let month = clock.month as i32;
     let rent_per_mw = market_rent_now(&params, &clock, &datacenters);
@@ -267,6 +270,8 @@ pub fn service_pools(
                 sponsor_accounts.cash_usd -= external * (payment.interest_paid_usd + principal);
                 sponsor_accounts.month.interest_usd += external * payment.interest_paid_usd;
                 sponsor_accounts.month.impairment_usd += security.retained_share * payment.loss_usd;
+                // Through the paying agent (in the rest of the economy) to the holders.
+                ledger.pay(sponsor, REST_OF_ECONOMY, external * (payment.interest_paid_usd + principal));
             }
             let entry = cashflows.paid.entry(security_id).or_default();
             entry.interest_usd += payment.interest_paid_usd;

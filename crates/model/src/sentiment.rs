@@ -21,6 +21,8 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use bevy_ecs::prelude::*;
+
+use crate::ledger::Ledger;
 use bubblesim_config::RetailConfig;
 
 use crate::agents::AgentId;
@@ -56,6 +58,8 @@ pub struct RetailInvestor {
     pub cash_usd: f64,
     /// Units of the AI basket (one unit is worth the AI index level).
     pub ai_units: f64,
+    /// Today's purchase in USD (negative: a sale), paid to the wider market.
+    pub traded_usd: f64,
 }
 
 /// Today's retail population counts and net orders.
@@ -184,6 +188,7 @@ pub fn retail_sentiment(
     narrative: Res<Narrative>,
     mut flow: ResMut<RetailFlow>,
     mut investors: Query<(&AgentId, &mut RetailInvestor)>,
+    mut ledger: ResMut<Ledger>,
 ) {
     let config = &params.retail;
     let population = flow.population.max(1) as f64;
@@ -227,8 +232,11 @@ pub fn retail_sentiment(
         let affordable = ((investor.cash_usd / lot_usd).floor() as i64).max(0);
         let held = ((investor.ai_units * level / lot_usd).floor() as i64).max(0);
         let lots = wanted.clamp(-held, affordable);
+        let usd = lots as f64 * lot_usd;
+        if investor.traded_usd != usd {
+            investor.traded_usd = usd;
+        }
         if lots != 0 {
-            let usd = lots as f64 * lot_usd;
             investor.cash_usd -= usd;
             investor.ai_units += usd / level;
         }
@@ -252,6 +260,16 @@ pub fn retail_sentiment(
         gross_lots,
         novices,
     ] = counters.map(AtomicI64::into_inner);
+    // Each trade's other side is the wider market (the rest of the economy). The total
+    // is exact in whole lots, so the closure's balance does not depend on the order.
+    ledger.pay_with_rest(
+        investors
+            .iter()
+            .filter(|(_, investor)| investor.traded_usd != 0.0)
+            .map(|(&id, investor)| (id, investor.traded_usd)),
+        (chartist_lots + fundamentalist_lots) as f64 * lot_usd,
+        gross_lots as f64 * lot_usd,
+    );
     *flow = RetailFlow {
         population: flow.population,
         optimists: optimists as u64,

@@ -15,14 +15,17 @@ use crate::circular::{CircularDeal, FlowLog};
 use crate::compute_market::ComputeMarket;
 use crate::datacenters::DataCenter;
 use crate::demand::Demand;
+use crate::economy::Economy;
 use crate::equity_trading::InstitutionalOrders;
 use crate::events::EventLog;
 use crate::fire_sales::ForcedEquitySales;
 use crate::firms::{Accounts, AiSeller, Borrower, Chipmaker, CoreBusiness, Firm, FirmKind, Lab, Listed, Provider, Sponsor, Stakes};
 use crate::fleet::FleetIndex;
 use crate::forecasts::{Forecaster, Forecasts};
-use crate::institutions::initial_institutions;
+use crate::grid::Grid;
+use crate::institutions::{Institution, initial_institutions};
 use crate::leases::Lease;
+use crate::ledger::Ledger;
 use crate::market::AiIndex;
 use crate::market::{EquityVolume, OldEconomyIndex};
 use crate::narrative::Narrative;
@@ -30,9 +33,11 @@ use crate::news::NewsFlow;
 use crate::observe::Observations;
 use crate::obsolescence::{Generations, GpuCohort};
 use crate::params::{Directory, Params, Seed};
+use crate::regions::Regions;
 use crate::rng::{Purpose, normal, uniform};
 use crate::securities::SecurityCashflows;
 use crate::sentiment::{RetailFlow, RetailInvestor, Strategy};
+use crate::shock::Rates;
 use crate::venture::{Venture, VentureFund};
 
 /// Agents other systems need to find directly.
@@ -237,6 +242,51 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
     world.insert_resource(KeyAgents { chipmaker, sponsors });
     world.insert_resource(spawner.ids);
     world.insert_resource(spawner.directory);
+    open_economy(world, config, seed);
+}
+
+/// The real economy and the books: the grid with the buildings present at the start
+/// connected, the macro sector and regions, and the ledger holding every agent's
+/// starting cash against the rest of the economy.
+fn open_economy(world: &mut World, config: &Arc<Config>, seed: u64) {
+    let connected_mw: f64 = {
+        let mut query = world.query::<(&AgentId, &DataCenter)>();
+        query.iter(world).sort::<&AgentId>().map(|(_, dc)| dc.capacity_mw).sum()
+    };
+    let mut grid = Grid::new(
+        connected_mw / 1000.0,
+        config.grid.headroom_gw_at_start,
+        config.grid.added_gw_per_year,
+    );
+    grid.connect(-1, connected_mw);
+    world.insert_resource(grid);
+    world.insert_resource(Economy::default());
+    world.insert_resource(Regions::new(&Params(config.clone()), seed));
+    world.insert_resource(Rates::default());
+    let mut cash: Vec<(AgentId, f64)> = Vec::new();
+    cash.extend(world.query::<(&AgentId, &Accounts)>().iter(world).map(|(&id, a)| (id, a.cash_usd)));
+    cash.extend(
+        world
+            .query::<(&AgentId, &Institution)>()
+            .iter(world)
+            .map(|(&id, i)| (id, i.cash_usd)),
+    );
+    cash.extend(
+        world
+            .query::<(&AgentId, &RetailInvestor)>()
+            .iter(world)
+            .map(|(&id, r)| (id, r.cash_usd)),
+    );
+    cash.extend(
+        world
+            .query::<(&AgentId, &VentureFund)>()
+            .iter(world)
+            .map(|(&id, f)| (id, f.dry_powder_usd)),
+    );
+    cash.sort_by_key(|&(id, _)| id);
+    let mut ledger = Ledger::default();
+    ledger.open(cash.into_iter());
+    world.insert_resource(ledger);
 }
 
 /// What `spawn_boom` sets up besides its agents.
@@ -449,6 +499,7 @@ fn spawn_retail(world: &mut World, spawner: &mut Spawner, config: &Config, seed:
                 novice,
                 cash_usd: r.wealth_usd * (1.0 - r.initial_ai_share),
                 ai_units: r.wealth_usd * r.initial_ai_share / 100.0,
+                traded_usd: 0.0,
             };
             (spawner.ids.allocate(), investor)
         })

@@ -14,6 +14,8 @@
 
 use bevy_ecs::prelude::*;
 
+use crate::ledger::{Ledger, REST_OF_ECONOMY};
+
 use crate::agents::{AgentId, IdAllocator};
 use crate::calendar::Clock;
 use crate::capex::{spawn_agent, spawn_with_id};
@@ -135,6 +137,7 @@ pub fn create_spv(
     params: &Params,
     clock: &Clock,
     accounts: &mut Query<&mut Accounts>,
+    ledger: &mut Ledger,
     deal: &SpvDeal,
 ) -> (AgentId, AgentId) {
     let f = &params.financing;
@@ -161,10 +164,11 @@ pub fn create_spv(
     let sponsor_equity = equity * f.spv_sponsor_equity_share;
     let tenant_equity = equity - sponsor_equity;
     for (payer, amount) in [(deal.sponsor, sponsor_equity), (deal.tenant, tenant_equity)] {
-        if let Ok(mut payer) = accounts.get_mut(directory.get(payer)) {
-            payer.cash_usd -= amount;
-            payer.month.investments_usd += amount;
+        if let Ok(mut payer_accounts) = accounts.get_mut(directory.get(payer)) {
+            payer_accounts.cash_usd -= amount;
+            payer_accounts.month.investments_usd += amount;
         }
+        ledger.pay(payer, spv_id, amount);
     }
     let lease_id = spawn_agent(commands, ids, directory, lease);
     let agency_pd = pd * (1.0 - params.ratings.optimism);
@@ -242,6 +246,7 @@ pub fn create_spv(
                 cost_usd: cost,
                 spent_usd: 0.0,
                 months: params.capex.build_months,
+                ready_month: clock.month as i32 + params.capex.build_months as i32,
             },
         ),
     );
@@ -261,6 +266,7 @@ pub fn service_spvs(
     mut accounts: Query<&mut Accounts>,
     mut cashflows: ResMut<SecurityCashflows>,
     mut events: ResMut<EventLog>,
+    mut ledger: ResMut<Ledger>,
 ) {
     let f = &params.financing;
     let month = clock.month as i32;
@@ -318,7 +324,17 @@ pub fn service_spvs(
                         interest_usd: 0.0,
                         principal_usd: paid.min(principal),
                     };
-                    pay_bond(&mut bond, spv.bond, prepaid, spv_id, &directory, &mut accounts, &mut cashflows);
+                    ledger.pay(spv.tenant, spv_id, paid);
+                    pay_bond(
+                        &mut bond,
+                        spv.bond,
+                        prepaid,
+                        spv_id,
+                        &directory,
+                        &mut accounts,
+                        &mut cashflows,
+                        &mut ledger,
+                    );
                 }
             }
         }
@@ -337,6 +353,7 @@ pub fn service_spvs(
                 &directory,
                 &mut accounts,
                 &mut cashflows,
+                &mut ledger,
             );
             // Distribute what exceeds the reserve while the building earns rent.
             let leased = building.tenant.is_some() && building.completed(clock.month);
@@ -350,10 +367,11 @@ pub fn service_spvs(
                     own.month.dividends_usd += excess;
                     let sponsor_share = spv.sponsor_equity_usd / (spv.sponsor_equity_usd + spv.tenant_equity_usd).max(f64::MIN_POSITIVE);
                     for (holder, amount) in [(spv.sponsor, excess * sponsor_share), (spv.tenant, excess * (1.0 - sponsor_share))] {
-                        if let Ok(mut holder) = accounts.get_mut(directory.get(holder)) {
-                            holder.cash_usd += amount;
-                            holder.month.investment_income_usd += amount;
+                        if let Ok(mut holder_accounts) = accounts.get_mut(directory.get(holder)) {
+                            holder_accounts.cash_usd += amount;
+                            holder_accounts.month.investment_income_usd += amount;
                         }
+                        ledger.pay(spv_id, holder, amount);
                     }
                 }
             }
@@ -371,6 +389,7 @@ pub fn service_spvs(
             // Its SPV equity is lost.
             sponsor.month.impairment_usd += spv.sponsor_equity_usd;
         }
+        ledger.pay(spv.sponsor, spv_id, sale_value);
         if let Ok(mut tenant) = accounts.get_mut(directory.get(spv.tenant)) {
             tenant.month.impairment_usd += spv.tenant_equity_usd;
         }
@@ -394,6 +413,7 @@ pub fn service_spvs(
             &directory,
             &mut accounts,
             &mut cashflows,
+            &mut ledger,
         );
         bond.tranche.principal_usd = 0.0;
         bond.issuer_defaulted = true;
@@ -415,6 +435,8 @@ pub fn service_spvs(
         if let Ok(mut tenant) = accounts.get_mut(directory.get(spv.tenant)) {
             tenant.cash_usd += leftover * (1.0 - sponsor_share);
         }
+        ledger.pay(spv_id, spv.sponsor, leftover * sponsor_share);
+        ledger.pay(spv_id, spv.tenant, leftover * (1.0 - sponsor_share));
         // A building still under construction is finished by its new owner.
         if let Ok(mut site) = sites.get_mut(directory.get(spv.datacenter)) {
             site.payer = spv.sponsor;
@@ -453,7 +475,10 @@ pub fn service_spvs(
 }
 
 /// Pays a bond's holders: the SPV's cash goes out, the sponsor receives its retained
-/// share, and investors' shares are left in `cashflows` for them to collect.
+/// share, and investors' shares are left in `cashflows` for them to collect. The
+/// paying agent that passes them on is in the rest of the economy, which keeps what is
+/// due to holders outside the model.
+#[allow(clippy::too_many_arguments)]
 fn pay_bond(
     bond: &mut Security,
     bond_id: AgentId,
@@ -462,6 +487,7 @@ fn pay_bond(
     directory: &Directory,
     accounts: &mut Query<&mut Accounts>,
     cashflows: &mut SecurityCashflows,
+    ledger: &mut Ledger,
 ) {
     bond.tranche.principal_usd -= paid.principal_usd;
     if let Ok(mut own) = accounts.get_mut(directory.get(spv)) {
@@ -474,6 +500,10 @@ fn pay_bond(
     {
         sponsor.cash_usd += retained * (paid.interest_usd + paid.principal_usd);
         sponsor.month.investment_income_usd += retained * paid.interest_usd;
+        ledger.pay(spv, bond.sponsor, retained * (paid.interest_usd + paid.principal_usd));
+        ledger.pay(spv, REST_OF_ECONOMY, (1.0 - retained) * (paid.interest_usd + paid.principal_usd));
+    } else {
+        ledger.pay(spv, REST_OF_ECONOMY, paid.interest_usd + paid.principal_usd);
     }
     let entry = cashflows.paid.entry(bond_id).or_default();
     entry.interest_usd += paid.interest_usd;
@@ -609,6 +639,7 @@ mod tests {
     /// outside holders were paid; returns the world and the events.
     fn month_conserves_money(mut world: World) -> (World, Vec<crate::events::Event>) {
         let before = inside_cash(&mut world);
+        world.insert_resource(crate::ledger::Ledger::default());
         world.run_system_once(service_spvs).expect("the system runs");
         let after = inside_cash(&mut world);
         let paid = world.resource::<SecurityCashflows>().paid.get(&BOND).copied().unwrap_or_default();

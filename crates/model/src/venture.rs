@@ -8,6 +8,8 @@
 
 use bevy_ecs::prelude::*;
 
+use crate::ledger::{Ledger, REST_OF_ECONOMY};
+
 use crate::agents::AgentId;
 use crate::firms::{Firm, Lab, Stakes};
 use crate::narrative::Narrative;
@@ -83,6 +85,7 @@ pub fn allocate_venture(
     labs: Query<(&AgentId, &Firm, &mut Lab)>,
     mut funds: Query<(&AgentId, &mut VentureFund, &Stakes)>,
     mut venture: ResMut<Venture>,
+    mut ledger: ResMut<Ledger>,
 ) {
     let v = &params.venture;
     venture.value_before_rounds_usd = funds
@@ -95,8 +98,13 @@ pub fn allocate_venture(
     venture.ai_capital_usd = venture.ai_share * v.new_capital_usd_per_month;
     let per_fund = venture.ai_capital_usd / f64::from(v.funds);
     let keep_share = 1.0 - 1.0 / v.dry_powder_months;
-    for (_, mut fund, _) in funds.iter_mut().sort::<&AgentId>() {
-        fund.dry_powder_usd = fund.dry_powder_usd * keep_share + per_fund;
+    for (&id, mut fund, _) in funds.iter_mut().sort::<&AgentId>() {
+        // Dry powder leaks to AI startups outside the model; new capital comes in from
+        // limited partners (both in the rest of the economy).
+        let leaked = fund.dry_powder_usd * (1.0 - keep_share);
+        fund.dry_powder_usd = fund.dry_powder_usd - leaked + per_fund;
+        ledger.pay(id, REST_OF_ECONOMY, leaked);
+        ledger.pay(REST_OF_ECONOMY, id, per_fund);
     }
 }
 

@@ -18,13 +18,13 @@ fn simulation(overrides: &[&str]) -> Simulation {
 /// Steps until the clock reaches calendar month `month` (or the end).
 fn run_to_month(sim: &mut Simulation, month: u32) {
     while sim.clock().month < month && !sim.finished() {
-        sim.step();
+        sim.step().expect("money is conserved");
     }
 }
 
 fn run_to_end(sim: &mut Simulation) {
     while !sim.finished() {
-        sim.step();
+        sim.step().expect("money is conserved");
     }
 }
 
@@ -87,12 +87,12 @@ fn more_optimists_raise_the_price() {
     let mut bullish = simulation(&["retail.initial_fundamentalist_share=0.1", "retail.initial_optimist_share=0.8"]);
     let mut bearish = simulation(&["retail.initial_fundamentalist_share=0.1", "retail.initial_optimist_share=0.05"]);
     // Same seed, same noise: the gap is the chartists' excess demand.
-    bullish.step();
-    bearish.step();
+    bullish.step().expect("money is conserved");
+    bearish.step().expect("money is conserved");
     assert!(bullish.ai_index_level() > bearish.ai_index_level());
     for _ in 0..15 {
-        bullish.step();
-        bearish.step();
+        bullish.step().expect("money is conserved");
+        bearish.step().expect("money is conserved");
     }
     assert!(
         bullish.ai_index_level() > 1.02 * bearish.ai_index_level(),
@@ -132,7 +132,7 @@ fn payments_between_agents_balance_every_month() {
     let mut sim = simulation(&[]);
     let mut months_checked = 0;
     while !sim.finished() {
-        sim.step();
+        sim.step().expect("money is conserved");
         if !sim.clock().month_start {
             continue;
         }
@@ -196,7 +196,7 @@ fn same_seed_same_rows_and_another_seed_another_path() {
         let mut market = Vec::new();
         let mut gpus = Vec::new();
         while !sim.finished() && sim.clock().tick < 150 {
-            sim.step();
+            sim.step().expect("money is conserved");
             let observed = sim.take_observations();
             market.extend(observed.market);
             gpus.extend(observed.gpus);

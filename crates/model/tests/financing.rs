@@ -24,7 +24,7 @@ fn step(sim: &mut Simulation, ticks: u32) -> Vec<Event> {
         if sim.finished() {
             break;
         }
-        sim.step();
+        sim.step().expect("money is conserved");
         events.extend(sim.take_observations().events);
     }
     events

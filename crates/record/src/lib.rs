@@ -2,7 +2,7 @@
 //!
 //! - `schema` describes tables and columns (name, Arrow type, unit, meaning);
 //! - `tables` lists every table of the output contract (`boom_tables` defines `flows`
-//!   and `bubble`);
+//!   and `bubble`, `economy_tables` `macro`, `regions` and `accounts`);
 //! - `columns` holds a batch of rows column by column;
 //! - `writer` streams one table to Parquet: ZSTD row groups, key-value metadata, a
 //!   temporary name renamed once the footer is written;
@@ -11,6 +11,7 @@
 
 mod boom_tables;
 mod columns;
+mod economy_tables;
 mod error;
 mod run_dir;
 mod schema;

@@ -6,6 +6,7 @@ use crate::schema::ColumnType::{Bool, Date32, Dict, F64, I64, U32, U64, Utf8};
 use crate::schema::{ColumnSpec, TableSpec, col, nullable};
 
 pub use crate::boom_tables::{bubble, flows};
+pub use crate::economy_tables::{accounts, macroeconomy, regions};
 
 pub(crate) fn time() -> [ColumnSpec; 2] {
     [
@@ -511,5 +512,8 @@ pub fn all() -> Vec<TableSpec> {
         events(),
         flows(),
         bubble(),
+        macroeconomy(),
+        regions(),
+        accounts(),
     ]
 }
