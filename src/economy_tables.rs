@@ -35,7 +35,7 @@ pub fn macroeconomy(rows: &[MacroRow]) -> Vec<ColumnData> {
         C::F64(map(rows, |r| r.economy.automated_jobs)),
         C::F64(map(rows, |r| r.economy.displaced_workers)),
         C::F64(map(rows, |r| r.economy.equity_wealth_change_usd)),
-        C::F64(map(rows, |r| r.economy.chipmaker_to_carmaker_cap)),
+        C::OptF64(map(rows, |r| defined(r.economy.chipmaker_to_carmaker_cap))),
         C::F64(map(rows, |r| r.economy.datacenter_connected_gw)),
         C::F64(map(rows, |r| r.economy.gpu_power_draw_gw)),
         C::F64(map(rows, |r| r.economy.grid_capacity_gw)),

@@ -37,6 +37,16 @@ pub fn load_config(path: Option<&std::path::Path>, args: &ConfigArgs) -> Result<
             .to_str()
             .and_then(bubblesim_config::scenario_source)
             .expect("checked just above"),
+        Some(path) if !path.exists() => {
+            let names: Vec<&str> = bubblesim_config::SCENARIOS.iter().map(|(name, _, _)| *name).collect();
+            return Err(ConfigError::Read {
+                source_name: path.display().to_string(),
+                reason: format!(
+                    "no such file, and no shipped scenario of that name ({}; `bubblesim run --list` describes them)",
+                    names.join(", ")
+                ),
+            });
+        }
         Some(path) => ConfigSource::from_file(path)?,
         None => ConfigSource::baseline(),
     };

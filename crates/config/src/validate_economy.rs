@@ -96,5 +96,22 @@ fn validate_shock_levers(config: &Config, shock: &Check<'_>) -> Result<(), Probl
             ),
         )?;
     }
-    shock.within("rate_rise", k.rate_rise, -0.04, 0.2)
+    shock.within("rate_rise", k.rate_rise, -0.04, 0.2)?;
+    let lowest = [
+        ("financing.risk_free_rate", config.financing.risk_free_rate),
+        ("gpus.discount_rate", config.gpus.discount_rate),
+        ("market.required_return", config.market.required_return),
+    ];
+    for (key, rate) in lowest {
+        if rate + k.rate_rise < 0.0 {
+            shock.fail(
+                "rate_rise",
+                format!(
+                    "a fall of {} would take {key} ({rate}) below zero; it can fall by at most that rate",
+                    -k.rate_rise
+                ),
+            )?;
+        }
+    }
+    Ok(())
 }

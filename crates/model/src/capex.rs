@@ -20,7 +20,7 @@ use crate::compute_market::ComputeMarket;
 use crate::construction::{BuildRoute, Construction, choose_route};
 use crate::datacenters::{DataCenter, vacancy_share};
 use crate::events::{EventKind, EventLog};
-use crate::firms::{Accounts, Provider};
+use crate::firms::{Accounts, Firm, Provider};
 use crate::firms::{CoreBusiness, Listed};
 use crate::fleet::FleetIndex;
 use crate::forecasts::{Forecaster, Forecasts};
@@ -75,7 +75,7 @@ pub fn order_gpus(
     key: Res<KeyAgents>,
     mut ids: ResMut<IdAllocator>,
     mut directory: ResMut<Directory>,
-    providers: Query<(&AgentId, &Provider, Option<&Forecaster>)>,
+    providers: Query<(&AgentId, &Firm, &Provider, Option<&Forecaster>)>,
     (forecasts, mut deal, mut flows, mut ledger, mut grid): (
         Res<Forecasts>,
         ResMut<CircularDeal>,
@@ -108,9 +108,14 @@ pub fn order_gpus(
         1.0
     };
     let tilt_per_belief = params.forecasts.capex_tilt_per_belief;
+    // A provider the scenario sends away from its leases builds nothing more from then.
+    let shock = &params.shock;
+    let walked_away =
+        |firm: &Firm| !shock.walk_away_firm.is_empty() && *firm.name == *shock.walk_away_firm && clock.month >= shock.start_month;
     let mut provider_shares: Vec<(AgentId, f64, f64)> = providers
         .iter()
-        .map(|(&id, p, f)| {
+        .filter(|(_, firm, _, _)| !walked_away(firm))
+        .map(|(&id, _, p, f)| {
             let tilt = f.map_or(0.0, |f| tilt_per_belief * (f.belief_growth - forecasts.consensus_growth));
             (id, p.capacity_share, tilt)
         })

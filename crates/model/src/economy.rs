@@ -31,7 +31,6 @@ use crate::demand::Demand;
 use crate::firms::{Firm, FirmKind, Listed};
 use crate::forecasts::Forecasts;
 use crate::grid::Grid;
-use crate::market::AiIndex;
 use crate::obsolescence::{Generations, GpuCohort};
 use crate::params::Params;
 
@@ -46,6 +45,9 @@ struct Start {
     household_income: f64,
     /// National AI investment per dollar of the model's own.
     ai_investment_scale: f64,
+    /// AI investment in the first month (the anchor, unless the model's firms had no
+    /// capex then: without any to scale, the model's own is counted as it is).
+    ai_investment_usd_per_year: f64,
 }
 
 /// The economy this month (flows at annual rates, USD).
@@ -75,7 +77,7 @@ pub struct Economy {
     pub displaced_workers: f64,
     /// Listed equity wealth (every listed firm's market cap) less its value at the start.
     pub equity_wealth_change_usd: f64,
-    /// Chipmaker market cap ÷ carmaker market cap.
+    /// Chipmaker market cap ÷ carmaker market cap (NaN without a carmaker).
     pub chipmaker_to_carmaker_cap: f64,
     /// Data centres' grid connections in use and the GPUs' power draw, in GW.
     pub datacenter_connected_gw: f64,
@@ -144,7 +146,8 @@ impl Economy {
             Start {
                 consumption_usd_per_year: consumption,
                 other_investment_usd_per_year: other,
-                rest_usd_per_year: m.gdp_usd_per_year - consumption - other - m.ai_investment_usd_per_year_at_start,
+                rest_usd_per_year: m.gdp_usd_per_year - consumption - other - model_ai_capex_usd_per_year * ai_investment_scale,
+                ai_investment_usd_per_year: model_ai_capex_usd_per_year * ai_investment_scale,
                 equity_wealth_usd,
                 enterprise_ai_revenue_usd_per_year,
                 household_income: employment + m.benefit_replacement_rate * (m.labour_force - employment),
@@ -157,7 +160,7 @@ impl Economy {
             self.non_ai_level *= (1.0 + Self::non_ai_growth(params, years)).powf(1.0 / 12.0);
         }
         self.trend_gdp_usd_per_year =
-            (m.gdp_usd_per_year - m.ai_investment_usd_per_year_at_start) * self.non_ai_level + m.ai_investment_usd_per_year_at_start;
+            (m.gdp_usd_per_year - start.ai_investment_usd_per_year) * self.non_ai_level + start.ai_investment_usd_per_year;
         // Displacement: jobs automated by enterprise AI above its level at the start.
         // Jobs AI could take, at the revenue's reach, saturating at the automatable share.
         let reach = (enterprise_ai_revenue_usd_per_year - start.enterprise_ai_revenue_usd_per_year).max(0.0)
@@ -221,7 +224,6 @@ pub fn update_economy(
     listed: Query<(&Firm, &Listed)>,
     cohorts: Query<CohortItem>,
     sites: Query<(&DataCenter, &Construction)>,
-    _index: Res<AiIndex>,
     mut economy: ResMut<Economy>,
 ) {
     // Sums in a fixed order: sort the caps before adding them.

@@ -67,7 +67,8 @@ pub fn raise_or_fail(
         let round = (f.round_size_months * burn).min(dry_powder);
         // A round too small to cover a month of burn, or for a lab with nothing to value,
         // does not close.
-        // A lab the scenario defaults fails at its first month-end from the shock's month.
+        // A lab the scenario defaults fails on the first trading day of the shock's month
+        // (its first round check from then), whatever its cash.
         let shock = &params.shock;
         let forced = !shock.lab_default.is_empty() && *firm.name == *shock.lab_default && clock.month >= shock.start_month;
         let closes = !forced
@@ -110,7 +111,7 @@ pub fn raise_or_fail(
                 EventKind::LabFailure,
                 id,
                 None,
-                Some(-accounts.cash_usd),
+                (!forced).then_some(-accounts.cash_usd),
                 if forced {
                     "defaults (the scenario's shock); customers move to other sellers".to_owned()
                 } else {

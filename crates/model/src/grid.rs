@@ -75,8 +75,10 @@ impl Grid {
             // After the last booking, free capacity grows by the yearly addition.
             None if self.added_gw_per_year > 0.0 => {
                 let short_gw = need_gw - free.last().copied().unwrap_or(0.0);
-                let months = (short_gw * 12.0 / self.added_gw_per_year).ceil() as i32;
-                (last_booked + months.max(1)).min(ready + SEARCH_MONTHS)
+                // In f64 and capped before the cast: a tiny yearly addition cannot overflow.
+                let months = (short_gw * 12.0 / self.added_gw_per_year).ceil().max(1.0);
+                let latest = f64::from(ready) + f64::from(SEARCH_MONTHS);
+                (f64::from(last_booked) + months).min(latest) as i32
             }
             None => ready + SEARCH_MONTHS,
         };
@@ -105,9 +107,16 @@ mod tests {
         assert_eq!(grid.delay_months_total, 3);
         assert!((grid.connected_gw(6) - 2.05).abs() < 1e-9);
         assert!(grid.connected_gw(6) <= grid.capacity_gw(6));
-        // A small one still fits at month 3 behind it? No: 650 MW from month 6 leaves
-        // 50 MW at month 6, so 100 MW waits to month 7.
+        // A small building ready at month 3 would fit then, but 650 MW from month 6 leaves
+        // only 50 MW that month: 100 MW waits to month 7.
         assert_eq!(grid.book(3, 100.0), 7);
+    }
+
+    #[test]
+    fn a_trickle_of_new_capacity_leaves_a_building_waiting_without_overflow() {
+        let mut grid = Grid::new(0.0, 0.0, 1e-9);
+        assert_eq!(grid.book(5, 100.0), 5 + SEARCH_MONTHS);
+        assert_eq!(grid.book(i32::MAX - 2 * SEARCH_MONTHS, 100.0), i32::MAX - SEARCH_MONTHS);
     }
 
     #[test]

@@ -357,15 +357,17 @@ pub fn place_new_issues(
         // Proceeds at par-value go to the issuer; when it is not the sponsor (an SPV),
         // the sponsor pays for what it keeps.
         let retained_value = value - sold;
-        if let Ok(mut receiver) = accounts.get_mut(directory.get(security.proceeds_to)) {
-            receiver.cash_usd += if security.proceeds_to == security.sponsor { sold } else { value };
-        }
+        let mut retained_paid = 0.0;
         if security.proceeds_to != security.sponsor
             && let Ok(mut sponsor) = accounts.get_mut(directory.get(security.sponsor))
         {
             sponsor.cash_usd -= retained_value;
             sponsor.month.investments_usd += retained_value;
             ledger.pay(security.sponsor, security.proceeds_to, retained_value);
+            retained_paid = retained_value;
+        }
+        if let Ok(mut receiver) = accounts.get_mut(directory.get(security.proceeds_to)) {
+            receiver.cash_usd += sold + retained_paid;
         }
         events.record(
             &clock,

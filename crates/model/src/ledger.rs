@@ -53,34 +53,55 @@ impl std::fmt::Display for Breach {
     }
 }
 
+/// One agent's books between checks.
+#[derive(Debug, Clone, Copy, Default)]
+struct Book {
+    /// Its cash at its last check.
+    checked_usd: f64,
+    /// Net payments into it since then.
+    pending_usd: f64,
+    /// Gross payments into and out of it since then (the scale of the floating-point
+    /// tolerance on its cash).
+    pending_gross_usd: f64,
+    /// Whether it is in the list of agents paid since their last check.
+    listed: bool,
+}
+
 /// Payments posted since each agent's last check, and the closure's money.
 #[derive(Resource, Debug, Default)]
 pub struct Ledger {
-    /// Net payments into each agent since its last check, by `AgentId`.
-    pending_usd: Vec<f64>,
+    /// Each agent's books, by `AgentId`.
+    books: Vec<Book>,
     /// Agents paid since their last check (to visit even if their cash did not change).
     touched: Vec<AgentId>,
-    /// Each agent's cash at its last check, by `AgentId`.
-    checked_usd: Vec<f64>,
     /// The rest of the economy's money.
     rest_of_economy_usd: f64,
-    /// Payments so far, gross (the scale of the floating-point tolerance).
-    gross_usd: f64,
     /// Gross payments of the current tick.
     pub gross_today_usd: f64,
     /// The first breach found; the run stops at the end of its tick.
     pub breach: Option<Breach>,
 }
 
-fn slot(values: &mut Vec<f64>, id: AgentId) -> &mut f64 {
-    let index = id.0 as usize;
-    if values.len() <= index {
-        values.resize(index + 1, 0.0);
-    }
-    &mut values[index]
-}
-
 impl Ledger {
+    fn book(&mut self, id: AgentId) -> &mut Book {
+        let index = id.0 as usize;
+        if self.books.len() <= index {
+            self.books.resize(index + 1, Book::default());
+        }
+        &mut self.books[index]
+    }
+
+    /// Adds a payment into (or, negative, out of) one agent.
+    fn post(&mut self, id: AgentId, signed_usd: f64) {
+        let book = self.book(id);
+        book.pending_usd += signed_usd;
+        book.pending_gross_usd += signed_usd.abs();
+        if !book.listed {
+            book.listed = true;
+            self.touched.push(id);
+        }
+    }
+
     /// Posts a payment of `amount_usd` (any sign) from `from` to `to`.
     pub fn pay(&mut self, from: AgentId, to: AgentId, amount_usd: f64) {
         if amount_usd == 0.0 || from == to {
@@ -90,11 +111,9 @@ impl Ledger {
             if id == REST_OF_ECONOMY {
                 self.rest_of_economy_usd += signed;
             } else {
-                *slot(&mut self.pending_usd, id) += signed;
-                self.touched.push(id);
+                self.post(id, signed);
             }
         }
-        self.gross_usd += amount_usd.abs();
         self.gross_today_usd += amount_usd.abs();
     }
 
@@ -104,20 +123,17 @@ impl Ledger {
     /// closure's balance does not depend on the order the agents come in.
     pub fn pay_with_rest(&mut self, payments: impl Iterator<Item = (AgentId, f64)>, net_usd: f64, gross_usd: f64) {
         for (id, amount_usd) in payments {
-            *slot(&mut self.pending_usd, id) -= amount_usd;
-            self.touched.push(id);
+            self.post(id, -amount_usd);
         }
         self.rest_of_economy_usd += net_usd;
-        self.gross_usd += gross_usd;
         self.gross_today_usd += gross_usd;
     }
 
     /// Opens the books: every agent's starting cash, issued by the rest of the economy.
     pub fn open(&mut self, cash: impl Iterator<Item = (AgentId, f64)>) {
         for (id, cash_usd) in cash {
-            *slot(&mut self.checked_usd, id) = cash_usd;
+            self.book(id).checked_usd = cash_usd;
             self.rest_of_economy_usd -= cash_usd;
-            self.gross_usd += cash_usd.abs();
         }
     }
 
@@ -132,18 +148,25 @@ impl Ledger {
     }
 
     /// Whether money summing to `total_usd` over all agents (the closure included) is
-    /// zero within the tolerance on the gross money involved.
-    pub fn total_within_tolerance(&self, params: &Params, total_usd: f64) -> bool {
-        total_usd.abs() <= self.tolerance_usd(params, self.gross_usd)
+    /// zero within the tolerance on `scale_usd`: the money stock (the sum of every
+    /// balance's absolute value) plus the day's gross payments. NaN never passes.
+    pub fn total_within_tolerance(&self, params: &Params, total_usd: f64, scale_usd: f64) -> bool {
+        total_usd.abs() <= self.tolerance_usd(params, scale_usd)
     }
 
     /// Compares one agent's cash with its last checked cash plus its payments since.
     fn verify(&mut self, params: &Params, tick: u32, system: &'static str, id: AgentId, cash_usd: f64) {
-        let checked = *slot(&mut self.checked_usd, id);
-        let pending = std::mem::take(slot(&mut self.pending_usd, id));
-        let expected = checked + pending;
-        let scale = cash_usd.abs().max(checked.abs()).max(pending.abs());
-        if self.breach.is_none() && (cash_usd - expected).abs() > self.tolerance_usd(params, scale) {
+        let tolerance = params.accounting.tolerance_usd_per_usd;
+        let book = self.book(id);
+        let expected = book.checked_usd + book.pending_usd;
+        let scale = cash_usd.abs().max(book.checked_usd.abs()).max(book.pending_gross_usd).max(1.0);
+        *book = Book {
+            checked_usd: cash_usd,
+            ..Book::default()
+        };
+        // Written so that a NaN or infinite balance is a breach too.
+        let within = (cash_usd - expected).abs() <= tolerance * scale;
+        if !within && self.breach.is_none() {
             self.breach = Some(Breach {
                 tick,
                 system,
@@ -152,11 +175,10 @@ impl Ledger {
                 expected_cash_usd: expected,
             });
         }
-        self.checked_usd[id.0 as usize] = cash_usd;
     }
 }
 
-type Holders<'w, 's> = (
+type HolderQueries<'w, 's> = (
     Query<'w, 's, (&'static AgentId, Ref<'static, Accounts>)>,
     Query<'w, 's, (&'static AgentId, Ref<'static, Institution>)>,
     Query<'w, 's, (&'static AgentId, Ref<'static, RetailInvestor>)>,
@@ -164,7 +186,7 @@ type Holders<'w, 's> = (
 );
 
 /// The money an agent holds, if it holds any.
-fn cash_of(holders: &Holders, entity: Entity) -> Option<f64> {
+fn cash_of(holders: &HolderQueries, entity: Entity) -> Option<f64> {
     let (firms, institutions, retail, funds) = holders;
     firms
         .get(entity)
@@ -175,31 +197,84 @@ fn cash_of(holders: &Holders, entity: Entity) -> Option<f64> {
         .ok()
 }
 
-/// The check that runs after `system`: every agent whose money changed since this check
-/// last ran, and every agent paid since its last check, must hold exactly its last
-/// checked cash plus its payments since.
-pub fn check_cash(system: &'static str) -> impl IntoScheduleConfigs<ScheduleSystem, ()> {
-    (move |params: Res<Params>, clock: Res<Clock>, directory: Res<Directory>, mut ledger: ResMut<Ledger>, holders: Holders| {
+/// The kinds of money holder a system can change: the check after it scans those for
+/// changes (bevy lets a system change only what its parameters borrow mutably). Agents
+/// paid are checked whatever their kind. Every system that borrows a money component
+/// mutably is followed by a check (see `schedule`); the end-of-tick sum of all money is
+/// the backstop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holders {
+    pub firms: bool,
+    pub institutions: bool,
+    pub retail: bool,
+    pub funds: bool,
+}
+
+impl Holders {
+    pub const FIRMS: Self = Self {
+        firms: true,
+        institutions: false,
+        retail: false,
+        funds: false,
+    };
+    pub const INSTITUTIONS: Self = Self {
+        institutions: true,
+        ..Self::NONE
+    };
+    pub const RETAIL: Self = Self {
+        retail: true,
+        ..Self::NONE
+    };
+    pub const FUNDS: Self = Self { funds: true, ..Self::NONE };
+    const NONE: Self = Self {
+        firms: false,
+        institutions: false,
+        retail: false,
+        funds: false,
+    };
+
+    /// Both sets.
+    pub const fn and(self, other: Self) -> Self {
+        Self {
+            firms: self.firms || other.firms,
+            institutions: self.institutions || other.institutions,
+            retail: self.retail || other.retail,
+            funds: self.funds || other.funds,
+        }
+    }
+}
+
+/// The check that runs after `system`, which can change the money of `scan`: every such
+/// agent whose money changed since this check last ran, and every agent paid since its
+/// last check, must hold exactly its last checked cash plus its payments since.
+pub fn check_cash(system: &'static str, scan: Holders) -> impl IntoScheduleConfigs<ScheduleSystem, ()> {
+    (move |params: Res<Params>, clock: Res<Clock>, directory: Res<Directory>, mut ledger: ResMut<Ledger>, holders: HolderQueries| {
         let (firms, institutions, retail, funds) = &holders;
         let tick = clock.tick;
-        for (&id, a) in firms.iter().filter(|(_, a)| a.is_changed()) {
-            ledger.verify(&params, tick, system, id, a.cash_usd);
+        if scan.firms {
+            for (&id, a) in firms.iter().filter(|(_, a)| a.is_changed()) {
+                ledger.verify(&params, tick, system, id, a.cash_usd);
+            }
         }
-        for (&id, i) in institutions.iter().filter(|(_, i)| i.is_changed()) {
-            ledger.verify(&params, tick, system, id, i.cash_usd);
+        if scan.institutions {
+            for (&id, i) in institutions.iter().filter(|(_, i)| i.is_changed()) {
+                ledger.verify(&params, tick, system, id, i.cash_usd);
+            }
         }
-        for (&id, r) in retail.iter().filter(|(_, r)| r.is_changed()) {
-            ledger.verify(&params, tick, system, id, r.cash_usd);
+        if scan.retail {
+            for (&id, r) in retail.iter().filter(|(_, r)| r.is_changed()) {
+                ledger.verify(&params, tick, system, id, r.cash_usd);
+            }
         }
-        for (&id, f) in funds.iter().filter(|(_, f)| f.is_changed()) {
-            ledger.verify(&params, tick, system, id, f.dry_powder_usd);
+        if scan.funds {
+            for (&id, f) in funds.iter().filter(|(_, f)| f.is_changed()) {
+                ledger.verify(&params, tick, system, id, f.dry_powder_usd);
+            }
         }
-        let mut touched = std::mem::take(&mut ledger.touched);
-        touched.sort_unstable();
-        touched.dedup();
+        // Agents paid but not (yet) seen changed: those checked above are no longer listed.
+        let touched = std::mem::take(&mut ledger.touched);
         for &id in &touched {
-            let pending = ledger.pending_usd.get(id.0 as usize).copied().unwrap_or(0.0);
-            if pending == 0.0 {
+            if !ledger.book(id).listed {
                 continue;
             }
             // An agent spawned this tick by a deferred command has no money yet: keep its
@@ -237,7 +312,7 @@ mod tests {
 
     fn run<M>(world: &mut World, system: impl IntoScheduleConfigs<ScheduleSystem, M>, name: &'static str) -> Option<Breach> {
         let mut schedule = Schedule::default();
-        schedule.add_systems((system, check_cash(name)).chain());
+        schedule.add_systems((system, check_cash(name, Holders::FIRMS)).chain());
         schedule.run(world);
         world.resource_mut::<Ledger>().breach.take()
     }
@@ -282,6 +357,20 @@ mod tests {
         assert_eq!((breach.tick, breach.system, breach.agent), (0, "leak", AgentId(2)));
         assert_eq!((breach.cash_usd, breach.expected_cash_usd), (107.0, 100.0));
         assert!(breach.to_string().contains("after system `leak`"));
+    }
+
+    #[test]
+    fn a_balance_that_is_not_a_number_is_a_breach() {
+        let mut world = world_with_two_firms();
+        let poison = |mut firms: Query<(&AgentId, &mut Accounts)>| {
+            for (&id, mut accounts) in &mut firms {
+                if id == AgentId(1) {
+                    accounts.cash_usd = f64::NAN;
+                }
+            }
+        };
+        let breach = run(&mut world, poison, "poison").expect("NaN is caught");
+        assert_eq!(breach.agent, AgentId(1));
     }
 
     #[test]

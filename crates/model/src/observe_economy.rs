@@ -68,23 +68,33 @@ pub struct AccountsRow {
     pub payments_usd: f64,
 }
 
+/// Micro-dollars, rounded half away from zero. Balances below $9 trillion take the fast
+/// 64-bit conversion; larger ones (the closure's) the 128-bit one.
 fn micro(usd: f64) -> i128 {
-    (usd * 1e6).round() as i128
+    let scaled = usd * 1e6;
+    if scaled.abs() < 9.0e18 {
+        (scaled + 0.5f64.copysign(scaled)) as i64 as i128
+    } else {
+        scaled.round() as i128
+    }
 }
 
 fn usd(micro: i128) -> f64 {
     micro as f64 / 1e6
 }
 
-/// Fixed-point sums of (cash, debt, net worth).
+/// Fixed-point sums of (cash, debt, net worth), the money stock (absolute balances)
+/// and whether any balance was not a finite number.
 #[derive(Default, Clone, Copy)]
-struct Sums(i128, i128, i128);
+struct Sums(i128, i128, i128, i128, bool);
 
 impl Sums {
     fn add(&mut self, cash: f64, debt: f64, net_worth: f64) {
         self.0 += micro(cash);
         self.1 += micro(debt);
         self.2 += micro(net_worth);
+        self.3 += micro(cash.abs());
+        self.4 |= !cash.is_finite();
     }
     fn sector(self) -> SectorAccounts {
         SectorAccounts {
@@ -180,8 +190,15 @@ pub fn record_accounts(
         fund_sums.add(fund.dry_powder_usd, 0.0, fund.dry_powder_usd + marked);
     }
     let rest = micro(ledger.rest_of_economy_usd());
-    let residual = usd(households.0 + companies.0 + sponsors.0 + fund_sums.0 + rest);
-    if !ledger.total_within_tolerance(&params, residual) && ledger.breach.is_none() {
+    let sectors = [households, companies, sponsors, fund_sums];
+    let finite = sectors.iter().all(|s| !s.4) && ledger.rest_of_economy_usd().is_finite();
+    let residual = if finite {
+        usd(sectors.iter().map(|s| s.0).sum::<i128>() + rest)
+    } else {
+        f64::NAN
+    };
+    let stock = usd(sectors.iter().map(|s| s.3).sum::<i128>() + rest.abs());
+    if !ledger.total_within_tolerance(&params, residual, stock + ledger.gross_today_usd) && ledger.breach.is_none() {
         ledger.breach = Some(Breach {
             tick: clock.tick,
             system: "all money at the end of the tick",

@@ -23,7 +23,7 @@ use crate::forecasts::update_forecasts;
 use crate::funding::raise_or_fail;
 use crate::institutions::{accrue_interest, collect_payments, place_new_issues};
 use crate::leases::{pay_lease_rent, renegotiate_leases};
-use crate::ledger::check_cash;
+use crate::ledger::{Holders, check_cash};
 use crate::market::{form_prices, report_earnings};
 use crate::narrative::{observe_revenue_growth, update_narrative};
 use crate::news::release_models;
@@ -116,22 +116,28 @@ pub fn build_schedule() -> Schedule {
             rebuild_fleet_index,
             clear_compute_market,
             settle_revenue,
-            check_cash("settle_revenue"),
+            check_cash("settle_revenue", Holders::FIRMS),
             settle_contract,
-            check_cash("settle_contract"),
+            check_cash("settle_contract", Holders::FIRMS),
             allocate_venture,
-            check_cash("allocate_venture"),
+            check_cash("allocate_venture", Holders::FUNDS),
             raise_or_fail,
-            check_cash("raise_or_fail"),
+            check_cash("raise_or_fail", Holders::FIRMS.and(Holders::FUNDS)),
             remark_venture,
         )
             .chain()
             .run_if(month_start)
             .in_set(Phase::DemandAndRevenue),
     );
-    schedule.add_systems(revalue_cohorts.run_if(month_start).in_set(Phase::Obsolescence));
+    // Revaluation books impairments only; the check confirms it moves no money.
     schedule.add_systems(
-        (rebuild_fleet_index, order_gpus, check_cash("order_gpus"))
+        (revalue_cohorts, check_cash("revalue_cohorts", Holders::FIRMS))
+            .chain()
+            .run_if(month_start)
+            .in_set(Phase::Obsolescence),
+    );
+    schedule.add_systems(
+        (rebuild_fleet_index, order_gpus, check_cash("order_gpus", Holders::FIRMS))
             .chain()
             .run_if(quarter_start)
             .in_set(Phase::Capex),
@@ -140,8 +146,10 @@ pub fn build_schedule() -> Schedule {
         (
             rebuild_fleet_index,
             pay_lease_rent,
-            check_cash("pay_lease_rent"),
-            renegotiate_leases.run_if(quarter_start),
+            check_cash("pay_lease_rent", Holders::FIRMS),
+            (renegotiate_leases, check_cash("renegotiate_leases", Holders::FIRMS))
+                .chain()
+                .run_if(quarter_start),
         )
             .chain()
             .run_if(month_start)
@@ -154,31 +162,35 @@ pub fn build_schedule() -> Schedule {
             // their bond proceeds before the month's draws.
             securitise_leases.run_if(quarter_start),
             place_new_issues,
-            check_cash("place_new_issues"),
+            check_cash("place_new_issues", Holders::FIRMS.and(Holders::INSTITUTIONS)),
             build_datacenters,
-            check_cash("build_datacenters"),
+            check_cash("build_datacenters", Holders::FIRMS),
             service_spvs,
-            check_cash("service_spvs"),
+            check_cash("service_spvs", Holders::FIRMS),
             service_pools,
-            check_cash("service_pools"),
+            check_cash("service_pools", Holders::FIRMS),
             assess_securities,
             review_ratings,
             collect_payments,
-            check_cash("collect_payments"),
+            check_cash("collect_payments", Holders::INSTITUTIONS),
             accrue_interest,
-            check_cash("accrue_interest"),
+            check_cash("accrue_interest", Holders::INSTITUTIONS),
         )
             .chain()
             .run_if(month_start)
             .in_set(Phase::Credit),
     );
-    schedule.add_systems((retail_sentiment, check_cash("retail_sentiment")).chain().in_set(Phase::Sentiment));
+    schedule.add_systems(
+        (retail_sentiment, check_cash("retail_sentiment", Holders::RETAIL))
+            .chain()
+            .in_set(Phase::Sentiment),
+    );
     schedule.add_systems(
         (
             rebalance_equities,
-            check_cash("rebalance_equities"),
+            check_cash("rebalance_equities", Holders::INSTITUTIONS),
             trade_institutions,
-            check_cash("trade_institutions"),
+            check_cash("trade_institutions", Holders::INSTITUTIONS),
         )
             .chain()
             .in_set(Phase::Institutions),
@@ -190,7 +202,7 @@ pub fn build_schedule() -> Schedule {
             update_economy,
             update_regions.run_if(quarter_start),
             close_months,
-            check_cash("close_months"),
+            check_cash("close_months", Holders::FIRMS),
             report_earnings.run_if(quarter_start),
             rebuild_fleet_index,
         )

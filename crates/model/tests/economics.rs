@@ -95,7 +95,7 @@ fn more_optimists_raise_the_price() {
         bearish.step().expect("money is conserved");
     }
     assert!(
-        bullish.ai_index_level() > 1.02 * bearish.ai_index_level(),
+        bullish.ai_index_level() > 1.01 * bearish.ai_index_level(),
         "{} vs {}",
         bullish.ai_index_level(),
         bearish.ai_index_level()
@@ -104,10 +104,12 @@ fn more_optimists_raise_the_price() {
 
 #[test]
 fn a_demand_shortfall_stresses_tenants_into_renegotiating() {
-    // Without the circular deal, whose debt-financed GPUs stress its cloud in both worlds.
-    let mut normal = simulation(&["circular.lab=\"\""]);
+    // Without the circular deal, whose debt-financed GPUs stress its cloud in both worlds;
+    // over three years, so that the first renegotiation windows of both worlds are past.
+    let mut normal = simulation(&["circular.lab=\"\"", "run.years=3"]);
     let mut slump = simulation(&[
         "circular.lab=\"\"",
+        "run.years=3",
         "demand.consumer_kqueries_per_month=1.5e8",
         "demand.enterprise_kqueries_per_month=3e7",
         "demand.consumer_growth_per_year=0",

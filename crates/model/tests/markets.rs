@@ -246,15 +246,12 @@ fn the_ai_index_shows_the_stylised_facts_of_daily_returns() {
     let lag1 = autocorrelation(&returns, 1);
     assert!(lag1.abs() < 0.05, "lag-1 autocorrelation {lag1}");
     // Volatility clustering: absolute returns are positively autocorrelated, and more
-    // than returns, at every one of the first 20 lags — by 0.05 on average over them.
-    let mut excess = 0.0;
+    // than returns, at every one of the first 20 lags.
     for lag in 1..=20 {
         let (of_abs, of_returns) = (autocorrelation(&absolute, lag), autocorrelation(&returns, lag));
         assert!(
-            of_abs > 0.03 && of_abs > of_returns.abs(),
+            of_abs > 0.03 && of_abs > of_returns.abs() + 0.02,
             "lag {lag}: |r| {of_abs}, r {of_returns}"
         );
-        excess += (of_abs - of_returns.abs()) / 20.0;
     }
-    assert!(excess > 0.05, "|r| autocorrelation exceeds that of r by {excess} on average");
 }

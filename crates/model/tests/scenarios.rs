@@ -3,10 +3,15 @@
 //! construction until the grid is short.
 
 use bubblesim_config::{SCENARIOS, load_scenario};
-use bubblesim_model::Simulation;
+use bubblesim_model::circular::CircularDeal;
+use bubblesim_model::construction::Construction;
+use bubblesim_model::datacenters::DataCenter;
 use bubblesim_model::events::EventLog;
+use bubblesim_model::firms::{Accounts, Firm};
+use bubblesim_model::leases::{Lease, LeaseStatus};
 use bubblesim_model::market::AiIndex;
 use bubblesim_model::observe_economy::AccountsRow;
+use bubblesim_model::{AgentId, Simulation};
 
 /// What a run of a shipped scenario did.
 #[derive(Debug, Default)]
@@ -110,4 +115,69 @@ fn power_demand_rises_with_construction_and_stalls_when_the_grid_is_short() {
         "no headroom and none added: connections stall at the start's {first} GW"
     );
     assert!(short.waiting.iter().any(|&w| w > 0), "finished buildings wait for the grid");
+}
+
+/// A shipped scenario stepped to the first trading day after month `month` began.
+fn scenario_past_month(name: &str, month: u32) -> Simulation {
+    let config = load_scenario(name, &["retail.count=400".to_owned()])
+        .expect("shipped")
+        .expect("loads");
+    let seed = config.run.seed;
+    let mut sim = Simulation::new(config, seed, 1).expect("the schedule builds");
+    while sim.clock().month < month || sim.clock().month_start {
+        sim.step().expect("money is conserved");
+    }
+    sim
+}
+
+fn firm_named(sim: &mut Simulation, name: &str) -> (AgentId, Firm, Accounts) {
+    let world = sim.world_mut();
+    let mut query = world.query::<(&AgentId, &Firm, &Accounts)>();
+    let (&id, firm, accounts) = query.iter(world).find(|(_, f, _)| &*f.name == name).expect("the firm exists");
+    (id, firm.clone(), accounts.clone())
+}
+
+#[test]
+fn the_stress_levers_act_from_their_month() {
+    // The rate shock: the same state until January 2026, then the cloud's floating debt
+    // costs 3 points more (9% → 12%).
+    let (mut calm, mut shocked) = (scenario_past_month("baseline", 12), scenario_past_month("stress-rate-shock", 12));
+    let calm_interest = firm_named(&mut calm, "neocloud-1").2.last_month.interest_usd;
+    let shocked_interest = firm_named(&mut shocked, "neocloud-1").2.last_month.interest_usd;
+    let ratio = shocked_interest / calm_interest;
+    assert!(
+        (ratio - 12.0 / 9.0).abs() < 0.01,
+        "interest {shocked_interest} against {calm_interest}"
+    );
+
+    // The lab default: the largest lab is gone in January 2026, its contract unwound.
+    let mut defaulted = scenario_past_month("stress-lab-default", 12);
+    assert!(!firm_named(&mut defaulted, "frontier-lab-a").1.active);
+    assert!(!defaulted.world().resource::<CircularDeal>().active);
+
+    // The walk-away: by the first quarterly review from January 2026 the hyperscaler has
+    // stopped paying on every lease it started, and it signs no new ones.
+    let mut walked = scenario_past_month("stress-hyperscaler-walks", 15);
+    let (tenant, _, _) = firm_named(&mut walked, "hyperscaler-1");
+    let world = walked.world_mut();
+    let mut leases = world.query::<&Lease>();
+    let (mut in_force, mut defaulted_leases) = (0, 0);
+    for lease in leases.iter(world).filter(|l| l.tenant == tenant) {
+        match lease.status {
+            LeaseStatus::Active if lease.start_month <= 12 => in_force += 1,
+            LeaseStatus::Defaulted => defaulted_leases += 1,
+            _ => {}
+        }
+    }
+    assert_eq!(in_force, 0, "no lease it started before the shock is still paid");
+    assert!(defaulted_leases > 0);
+    // A building ordered in month m is ready in m + capex.build_months (12).
+    let mut sites = world.query::<(&DataCenter, &Construction)>();
+    assert!(
+        sites
+            .iter(world)
+            .filter(|(dc, _)| dc.tenant == Some(tenant))
+            .all(|(_, site)| site.ready_month < 24),
+        "nothing ordered from the shock on"
+    );
 }

@@ -93,11 +93,11 @@ pub fn macroeconomy() -> TableSpec {
                 "USD",
                 "every listed firm's market cap less its value at the start",
             ),
-            col(
+            nullable(
                 "chipmaker_to_carmaker_cap",
                 F64,
                 "ratio",
-                "the chipmaker's market cap / the carmaker's (≈ 94 in Oct 2025)",
+                "the chipmaker's market cap / the carmaker's (≈ 94 in Oct 2025; null without a carmaker)",
             ),
             col("datacenter_connected_gw", F64, "GW", "grid connections of data centres open by now"),
             col(
