@@ -181,3 +181,32 @@ fn the_stress_levers_act_from_their_month() {
         "nothing ordered from the shock on"
     );
 }
+
+/// The late-2025 calibration (DESIGN §6): AI investment is a few per cent of GDP but
+/// most of its growth in the first half of 2025, and about 22 of the 50 states are in or
+/// near recession.
+#[test]
+fn the_baseline_economy_starts_where_the_articles_put_it() {
+    let config = load_scenario("baseline", &["run.years=0.55".to_owned()])
+        .expect("shipped")
+        .expect("loads");
+    let seed = config.run.seed;
+    let mut sim = Simulation::new(config, seed, 1).expect("the schedule builds");
+    let mut months = Vec::new();
+    while !sim.finished() {
+        sim.step().expect("money is conserved");
+        months.extend(sim.take_observations().macroeconomy);
+    }
+    // Monthly rows from January 2025: April holds the first quarter's regional growth.
+    let (january, april, july) = (&months[0], &months[3], &months[6]);
+    let share = january.economy.ai_share_of_gdp();
+    assert!((0.035..0.045).contains(&share), "AI share of GDP {share}");
+    let growth = july.economy.gdp_usd_per_year / january.economy.gdp_usd_per_year - 1.0;
+    let from_ai = (july.economy.ai_investment_usd_per_year - january.economy.ai_investment_usd_per_year) / january.economy.gdp_usd_per_year;
+    assert!(
+        growth > 0.0 && from_ai > 0.5 * growth,
+        "H1 2025: growth {growth}, from AI {from_ai}"
+    );
+    let weak = april.regions_in_recession + april.regions_near_recession;
+    assert!((15..=30).contains(&weak), "{weak} regions in or near recession in Q1 2025");
+}
