@@ -131,6 +131,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
 
     let summary = sim.summary();
     let totals = summary.totals;
+    let economy = summary.economy;
     let total_time = started.elapsed();
     let manifest = Manifest {
         bubblesim_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -148,7 +149,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             ("simulate".to_owned(), (total_time - record_time).as_secs_f64()),
             ("total".to_owned(), total_time.as_secs_f64()),
         ]),
-        summary: BTreeMap::from([
+        summary: [
             ("ai_index_final".to_owned(), summary.ai_index_level),
             ("ai_index_max_drawdown".to_owned(), summary.ai_index_max_drawdown),
             ("lease_rent_cuts".to_owned(), f64::from(totals.lease_rent_cuts)),
@@ -172,7 +173,14 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             ("circular_take_or_pay_usd".to_owned(), summary.circular.paid_usd),
             ("circular_capacity_rent_usd".to_owned(), summary.circular.credited_usd),
             ("circular_gpu_purchases_usd".to_owned(), summary.circular.gpus_bought_usd),
-        ]),
+            ("ai_share_of_gdp_first".to_owned(), economy.first_ai_share_of_gdp),
+            ("unemployment_rate_peak".to_owned(), economy.peak_unemployment_rate),
+            ("most_regions_in_recession".to_owned(), f64::from(economy.most_regions_in_recession)),
+            ("money_residual_largest_usd".to_owned(), economy.largest_money_residual_usd),
+        ]
+        .into_iter()
+        .chain((!economy.lowest_gdp_growth_yoy.is_nan()).then(|| ("gdp_growth_yoy_lowest".to_owned(), economy.lowest_gdp_growth_yoy)))
+        .collect(),
     };
     let path = run_dir.complete(&manifest).map_err(runtime)?;
 
@@ -228,6 +236,23 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
             "  holders: {} margin calls, ${:.1}B of forced sales",
             totals.margin_calls,
             totals.forced_sales_usd / 1e9
+        );
+        let lowest_growth = if economy.lowest_gdp_growth_yoy.is_nan() {
+            String::new()
+        } else {
+            format!(", weakest year-on-year GDP growth {:+.1}%", economy.lowest_gdp_growth_yoy * 100.0)
+        };
+        println!(
+            "  economy: AI investment {:.1}% of GDP at the start; unemployment {:.1}% → peak {:.1}%{lowest_growth}; at most {} of {} regions in recession",
+            economy.first_ai_share_of_gdp * 100.0,
+            economy.first_unemployment_rate * 100.0,
+            economy.peak_unemployment_rate * 100.0,
+            economy.most_regions_in_recession,
+            economy.regions
+        );
+        println!(
+            "  accounts: money conserved on every trading day (largest residual ${:.2})",
+            economy.largest_money_residual_usd
         );
         println!("  tables: {}", path.display());
     }

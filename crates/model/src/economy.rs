@@ -85,6 +85,11 @@ pub struct Economy {
     pub grid_capacity_gw: f64,
     /// Buildings whose construction is done but which wait for a grid connection.
     pub buildings_waiting_for_grid: u32,
+    /// Over the run so far: AI's share of GDP in the first month, the highest
+    /// unemployment rate and the lowest year-on-year GDP growth (NaN in the first year).
+    pub first_ai_share_of_gdp: f64,
+    pub peak_unemployment_rate: f64,
+    pub lowest_gdp_growth_yoy: f64,
     /// Employment before displacement: what Okun's law allows (it adjusts gradually).
     cyclical_employment: f64,
     non_ai_level: f64,
@@ -195,6 +200,11 @@ impl Economy {
         self.employment = (self.cyclical_employment - self.displaced_workers).clamp(0.0, m.labour_force);
         self.unemployment_rate = 1.0 - self.employment / m.labour_force;
 
+        if self.history.is_empty() {
+            self.first_ai_share_of_gdp = self.ai_share_of_gdp();
+            self.lowest_gdp_growth_yoy = f64::NAN;
+        }
+        self.peak_unemployment_rate = self.peak_unemployment_rate.max(self.unemployment_rate);
         self.history.push_back((self.gdp_usd_per_year, ai_investment_usd_per_year));
         if self.history.len() > 13 {
             self.history.pop_front();
@@ -207,6 +217,10 @@ impl Economy {
             }
             _ => (f64::NAN, f64::NAN, f64::NAN),
         };
+        if !self.gdp_growth_yoy.is_nan() {
+            // NaN until the first year-on-year figure: `min` keeps the number.
+            self.lowest_gdp_growth_yoy = self.lowest_gdp_growth_yoy.min(self.gdp_growth_yoy);
+        }
     }
 }
 

@@ -78,6 +78,8 @@ pub struct Ledger {
     rest_of_economy_usd: f64,
     /// Gross payments of the current tick.
     pub gross_today_usd: f64,
+    /// The largest |sum of all money| found at the end of a tick so far.
+    pub largest_residual_usd: f64,
     /// The first breach found; the run stops at the end of its tick.
     pub breach: Option<Breach>,
 }

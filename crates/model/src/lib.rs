@@ -115,6 +115,21 @@ pub struct Summary {
     pub bubble_last: u8,
     /// The circular deal (all zero without one).
     pub circular: circular::CircularDeal,
+    pub economy: EconomySummary,
+}
+
+/// The real economy and the accounts over the run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EconomySummary {
+    pub first_ai_share_of_gdp: f64,
+    pub first_unemployment_rate: f64,
+    pub peak_unemployment_rate: f64,
+    /// NaN for runs shorter than a year.
+    pub lowest_gdp_growth_yoy: f64,
+    pub most_regions_in_recession: u32,
+    pub regions: u32,
+    /// The largest |sum of all money| at the end of any tick (zero but for rounding).
+    pub largest_money_residual_usd: f64,
 }
 
 /// A world and its schedule, stepped one trading day at a time.
@@ -200,6 +215,20 @@ impl Simulation {
             bubble_lowest: bubble.lowest_total,
             bubble_last: bubble.total(),
             circular: self.world.resource::<circular::CircularDeal>().clone(),
+            economy: {
+                let economy = self.world.resource::<economy::Economy>();
+                let regions = self.world.resource::<regions::Regions>();
+                let params = self.world.resource::<params::Params>();
+                EconomySummary {
+                    first_ai_share_of_gdp: economy.first_ai_share_of_gdp,
+                    first_unemployment_rate: params.macroeconomy.unemployment_rate_at_start,
+                    peak_unemployment_rate: economy.peak_unemployment_rate,
+                    lowest_gdp_growth_yoy: economy.lowest_gdp_growth_yoy,
+                    most_regions_in_recession: regions.most_in_recession,
+                    regions: regions.regions.len() as u32,
+                    largest_money_residual_usd: self.world.resource::<ledger::Ledger>().largest_residual_usd,
+                }
+            },
         }
     }
 

@@ -207,6 +207,7 @@ pub fn record_accounts(
             expected_cash_usd: 0.0,
         });
     }
+    ledger.largest_residual_usd = ledger.largest_residual_usd.max(residual.abs());
     let payments = std::mem::take(&mut ledger.gross_today_usd);
     if recording {
         out.accounts.push(AccountsRow {

@@ -49,6 +49,8 @@ pub struct Regions {
     pub regions: Vec<Region>,
     pub in_recession: u32,
     pub near_recession: u32,
+    /// The most regions in recession at once so far.
+    pub most_in_recession: u32,
 }
 
 fn zipf(count: usize, exponent: f64) -> Vec<f64> {
@@ -79,6 +81,7 @@ impl Regions {
             regions,
             in_recession: 0,
             near_recession: 0,
+            most_in_recession: 0,
         }
     }
 
@@ -115,6 +118,7 @@ impl Regions {
         }
         self.in_recession = in_recession;
         self.near_recession = near;
+        self.most_in_recession = self.most_in_recession.max(in_recession);
     }
 }
 
