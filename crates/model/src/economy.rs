@@ -34,6 +34,12 @@ use crate::grid::Grid;
 use crate::obsolescence::{Generations, GpuCohort};
 use crate::params::Params;
 
+/// Households' income in workers' wages: the employed's, and benefits of the unemployed.
+fn household_income(params: &Params, employment: f64) -> f64 {
+    let m = &params.macroeconomy;
+    employment + m.benefit_replacement_rate * (m.labour_force - employment)
+}
+
 /// Values at the start that the economy's paths are indexed on.
 #[derive(Debug, Clone, Copy, Default)]
 struct Start {
@@ -120,11 +126,6 @@ impl Economy {
         self.consumption_usd_per_year + self.other_investment_usd_per_year + self.rest_usd_per_year
     }
 
-    fn household_income(&self, params: &Params, employment: f64) -> f64 {
-        let m = &params.macroeconomy;
-        employment + m.benefit_replacement_rate * (m.labour_force - employment)
-    }
-
     /// One month of the economy. `equity_wealth_usd` is every listed firm's market cap;
     /// `enterprise_ai_revenue_usd_per_year` the enterprise segment's revenue at an annual rate.
     pub fn advance(
@@ -155,7 +156,7 @@ impl Economy {
                 ai_investment_usd_per_year: model_ai_capex_usd_per_year * ai_investment_scale,
                 equity_wealth_usd,
                 enterprise_ai_revenue_usd_per_year,
-                household_income: employment + m.benefit_replacement_rate * (m.labour_force - employment),
+                household_income: household_income(params, employment),
                 ai_investment_scale,
             }
         });
@@ -182,7 +183,7 @@ impl Economy {
         self.displaced_workers = (self.displaced_workers * (1.0 - m.reemployment_per_month) + newly_automated).max(0.0);
 
         // Demand: last month's employment sets income; the gap drives other investment.
-        let income_index = self.household_income(params, self.employment) / start.household_income;
+        let income_index = household_income(params, self.employment) / start.household_income;
         self.equity_wealth_change_usd = equity_wealth_usd - start.equity_wealth_usd;
         self.consumption_usd_per_year = start.consumption_usd_per_year * self.non_ai_level * income_index
             + m.wealth_effect_per_year * m.household_equity_share * self.equity_wealth_change_usd;
@@ -224,8 +225,6 @@ impl Economy {
     }
 }
 
-type CohortItem = (&'static GpuCohort,);
-
 /// Monthly, after the forecasts: GDP, employment, displacement, power and the grid.
 #[allow(clippy::too_many_arguments)]
 pub fn update_economy(
@@ -236,7 +235,7 @@ pub fn update_economy(
     grid: Res<Grid>,
     generations: Res<Generations>,
     listed: Query<(&Firm, &Listed)>,
-    cohorts: Query<CohortItem>,
+    cohorts: Query<&GpuCohort>,
     sites: Query<(&DataCenter, &Construction)>,
     mut economy: ResMut<Economy>,
 ) {
@@ -259,8 +258,8 @@ pub fn update_economy(
     economy.grid_capacity_gw = grid.capacity_gw(month);
     let mut draws: Vec<f64> = cohorts
         .iter()
-        .filter(|(c,)| c.in_service(clock.month))
-        .map(|(c,)| f64::from(c.gpus) * generations.get(c.generation).power_kw * c.utilisation)
+        .filter(|c| c.in_service(clock.month))
+        .map(|c| f64::from(c.gpus) * generations.get(c.generation).power_kw * c.utilisation)
         .collect();
     draws.sort_by(f64::total_cmp);
     economy.gpu_power_draw_gw = draws.iter().sum::<f64>() / 1e6;

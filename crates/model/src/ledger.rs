@@ -213,12 +213,7 @@ pub struct Holders {
 }
 
 impl Holders {
-    pub const FIRMS: Self = Self {
-        firms: true,
-        institutions: false,
-        retail: false,
-        funds: false,
-    };
+    pub const FIRMS: Self = Self { firms: true, ..Self::NONE };
     pub const INSTITUTIONS: Self = Self {
         institutions: true,
         ..Self::NONE
@@ -250,7 +245,12 @@ impl Holders {
 /// agent whose money changed since this check last ran, and every agent paid since its
 /// last check, must hold exactly its last checked cash plus its payments since.
 pub fn check_cash(system: &'static str, scan: Holders) -> impl IntoScheduleConfigs<ScheduleSystem, ()> {
-    (move |params: Res<Params>, clock: Res<Clock>, directory: Res<Directory>, mut ledger: ResMut<Ledger>, holders: HolderQueries| {
+    (move |params: Res<Params>,
+           clock: Res<Clock>,
+           directory: Res<Directory>,
+           mut ledger: ResMut<Ledger>,
+           mut touched: Local<Vec<AgentId>>,
+           holders: HolderQueries| {
         let (firms, institutions, retail, funds) = &holders;
         let tick = clock.tick;
         if scan.firms {
@@ -274,8 +274,9 @@ pub fn check_cash(system: &'static str, scan: Holders) -> impl IntoScheduleConfi
             }
         }
         // Agents paid but not (yet) seen changed: those checked above are no longer listed.
-        let touched = std::mem::take(&mut ledger.touched);
-        for &id in &touched {
+        // Swapped with this check's own buffer, so no list is allocated tick after tick.
+        std::mem::swap(&mut *touched, &mut ledger.touched);
+        for &id in touched.iter() {
             if !ledger.book(id).listed {
                 continue;
             }
@@ -286,6 +287,7 @@ pub fn check_cash(system: &'static str, scan: Holders) -> impl IntoScheduleConfi
                 None => ledger.touched.push(id),
             }
         }
+        touched.clear();
     })
     .into_configs()
 }
