@@ -17,6 +17,9 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario and write its tables to a run folder.
     Run(RunArgs),
+    /// Continue an interrupted or killed run from its last checkpoint; the finished
+    /// tables are identical to those of a run never stopped.
+    Resume(ResumeArgs),
     /// Validate a scenario (and overrides) without running it; prints the resolved config.
     Check(CheckArgs),
     /// Print every output table's columns with units and meaning (Markdown).
@@ -53,9 +56,28 @@ pub struct RunArgs {
     /// Worker threads (results are identical for any value).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: u16,
-    /// Replace the output folder if it exists.
+    /// Replace the output folder if it exists (an earlier run folder only).
     #[arg(long)]
     pub force: bool,
+    /// Write a checkpoint every N trading days (252 a year), from which `bubblesim
+    /// resume` continues. Ctrl-C and SIGTERM always write one.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub checkpoint_every: Option<u32>,
+    /// No progress bar and no summary.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ResumeArgs {
+    /// The run folder (what `run --out` named).
+    pub dir: PathBuf,
+    /// Worker threads (results are identical for any value).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: u16,
+    /// Trading days between checkpoints [default: what the run was started with].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub checkpoint_every: Option<u32>,
     /// No progress bar and no summary.
     #[arg(long)]
     pub quiet: bool,

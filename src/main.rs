@@ -1,7 +1,8 @@
-//! The `bubblesim` command line: `run`, `check` and `schema`. Bad input (configuration,
-//! arguments, an existing output folder) ends with exit code 2 and one clear message;
-//! a failure while running ends with exit code 1; Ctrl-C or SIGTERM with 130. In every
-//! failure the output folder is left as it was.
+//! The `bubblesim` command line: `run`, `resume`, `check` and `schema`. Bad input
+//! (configuration, arguments, an existing output folder, a checkpoint that cannot be
+//! used) ends with exit code 2 and one clear message; a failure while running ends with
+//! exit code 1 and removes a new run's folder; Ctrl-C or SIGTERM ends the current
+//! trading day, writes a checkpoint and exits with 130, leaving the folder to resume.
 
 mod cli;
 mod economy_tables;
@@ -81,6 +82,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Run(args) => run::run(&args),
+        Command::Resume(args) => run::resume(&args),
         Command::Check(args) => load_config(Some(&args.config), &args.config_args)
             .map_err(Failure::from)
             .map(|config| {

@@ -1,26 +1,30 @@
-//! `bubblesim run`: load, build, step every trading day, stream the tables, write the
-//! manifest, print a summary.
+//! `bubblesim run` and `bubblesim resume`: load, build (or restore from the checkpoint),
+//! step every trading day, stream the tables, checkpoint every N days and on Ctrl-C or
+//! SIGTERM, write the manifest, print a summary.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use bubblesim_model::Simulation;
+use bubblesim_config::ConfigSource;
 use bubblesim_model::calendar::civil_from_days;
-use bubblesim_record::{Manifest, RecordError, RunDir, WriterOptions};
+use bubblesim_model::{Simulation, Summary};
+use bubblesim_record::{CHECKPOINT_FORMAT, Checkpoint, CheckpointHeader, Manifest, RecordError, RunDir, WriterOptions};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 
-use crate::cli::RunArgs;
+use crate::cli::{ResumeArgs, RunArgs};
 use crate::tables::TableSet;
 use crate::{Failure, load_config};
 
 /// Ticks between hand-overs of recorded rows to the writers.
 const DRAIN_EVERY_TICKS: u32 = 21;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 fn iso_date(days: i32) -> String {
     let (y, m, d) = civil_from_days(days);
@@ -29,6 +33,31 @@ fn iso_date(days: i32) -> String {
 
 fn runtime(err: impl Into<anyhow::Error>) -> Failure {
     Failure::Runtime(err.into())
+}
+
+/// A checkpoint or run folder the user pointed at that cannot be used is bad input.
+fn record_failure(err: RecordError) -> Failure {
+    match err {
+        RecordError::Exists(_) | RecordError::NotARunFolder(_) | RecordError::Damaged { .. } | RecordError::Incompatible { .. } => {
+            Failure::Input(err.to_string())
+        }
+        other => runtime(other),
+    }
+}
+
+/// The writer settings of a run: its resolved config goes into every file's metadata.
+fn writer_options(config: &bubblesim_config::Config, resolved: &str, config_sha256: &str) -> WriterOptions {
+    WriterOptions {
+        row_group_rows: config.record.row_group_rows as usize,
+        zstd_level: config.record.zstd_level,
+        metadata: vec![
+            ("bubblesim.version".to_owned(), VERSION.to_owned()),
+            ("bubblesim.scenario".to_owned(), config.run.scenario.clone()),
+            ("bubblesim.seed".to_owned(), config.run.seed.to_string()),
+            ("bubblesim.config_sha256".to_owned(), config_sha256.to_owned()),
+            ("bubblesim.config".to_owned(), resolved.to_owned()),
+        ],
+    }
 }
 
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
@@ -41,220 +70,422 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| PathBuf::from("runs").join(format!("{}-seed{seed}", config.run.scenario)));
     let resolved = config.to_toml();
     let config_sha256 = format!("{:x}", Sha256::digest(resolved.as_bytes()));
-
     let threads = usize::from(args.threads);
-    let scenario = config.run.scenario.clone();
     // Build the world before touching the output folder: nothing is written for a
     // configuration the model cannot start from.
-    let mut sim = Simulation::new(config.clone(), seed, threads).map_err(runtime)?;
-    let run_dir = RunDir::create(&out, args.force).map_err(|err| match err {
-        RecordError::Exists(_) | RecordError::NotARunFolder(_) => Failure::Input(err.to_string()),
-        other => runtime(other),
-    })?;
-    let interrupted = Arc::new(AtomicBool::new(false));
-    {
-        let flag = interrupted.clone();
-        // Ctrl-C or SIGTERM: stop after the current trading day and leave no output.
-        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-    }
+    let sim = Simulation::new(config.clone(), seed, threads).map_err(runtime)?;
+    let run_dir = RunDir::create(&out, args.force).map_err(record_failure)?;
     run_dir.write_file("config.toml", resolved.as_bytes()).map_err(runtime)?;
-    let options = WriterOptions {
-        row_group_rows: config.record.row_group_rows as usize,
-        zstd_level: config.record.zstd_level,
-        metadata: vec![
-            ("bubblesim.version".to_owned(), env!("CARGO_PKG_VERSION").to_owned()),
-            ("bubblesim.scenario".to_owned(), config.run.scenario.clone()),
-            ("bubblesim.seed".to_owned(), seed.to_string()),
-            ("bubblesim.config_sha256".to_owned(), config_sha256.clone()),
-            ("bubblesim.config".to_owned(), resolved.clone()),
-        ],
-    };
-    let mut tables = TableSet::create(run_dir.path(), &options).map_err(runtime)?;
-
-    let progress = if args.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::with_draw_target(Some(u64::from(sim.clock().horizon_ticks())), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} days · {per_sec} · ETA {eta} · {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.enable_steady_tick(Duration::from_millis(200));
-        bar
-    };
-
-    let mut record_time = Duration::ZERO;
-    while !sim.finished() {
-        if interrupted.load(Ordering::SeqCst) {
-            progress.finish_and_clear();
-            return Err(Failure::Interrupted(format!(
-                "interrupted at {}; {} was left as it was",
-                iso_date(sim.clock().date),
-                out.display()
-            )));
-        }
-        if let Err(breach) = sim.step() {
-            return Err(runtime(anyhow::anyhow!(
-                "{breach} — agent {} is {} (on {}); this is a bug in the model, not in the scenario",
-                breach.agent.0,
-                sim.agent_label(breach.agent),
-                iso_date(sim.clock().date)
-            )));
-        }
-        if !sim.ai_index_level().is_finite() {
-            return Err(runtime(anyhow::anyhow!(
-                "the simulation became numerically unstable on {} (the AI index is no longer finite); the market parameters are too extreme — try a smaller market.price_impact or fewer retail lots per order",
-                iso_date(sim.clock().date)
-            )));
-        }
-        let tick = sim.clock().tick;
-        if tick.is_multiple_of(DRAIN_EVERY_TICKS) || sim.finished() {
-            let writing = Instant::now();
-            tables
-                .write(sim.take_observations())
-                .context("writing the tables")
-                .map_err(runtime)?;
-            record_time += writing.elapsed();
-            progress.set_position(u64::from(sim.ticks_run()));
-            progress.set_message(format!("{} · AI index {:.1}", iso_date(sim.clock().date), sim.ai_index_level()));
-        }
-    }
-    progress.finish_and_clear();
-    let writing = Instant::now();
-    let row_counts: BTreeMap<String, u64> = tables
-        .finish()
-        .map_err(runtime)?
-        .into_iter()
-        .map(|(name, rows)| (name.to_owned(), rows))
-        .collect();
-    record_time += writing.elapsed();
-
-    let summary = sim.summary();
-    let totals = summary.totals;
-    let economy = summary.economy;
-    let total_time = started.elapsed();
-    let manifest = Manifest {
-        bubblesim_version: env!("CARGO_PKG_VERSION").to_owned(),
-        scenario,
+    let options = writer_options(&config, &resolved, &config_sha256);
+    let tables = TableSet::create(run_dir.path(), &options).map_err(runtime)?;
+    Session {
+        run_dir,
+        sim,
+        tables: Some(tables),
+        scenario: config.run.scenario.clone(),
         seed,
         config_sha256,
-        status: "complete".to_owned(),
-        ticks: summary.ticks,
-        first_date: iso_date(summary.first_date),
-        last_date: iso_date(summary.last_date),
         threads,
-        row_counts,
-        timings_seconds: BTreeMap::from([
-            ("record".to_owned(), record_time.as_secs_f64()),
-            ("simulate".to_owned(), (total_time - record_time).as_secs_f64()),
-            ("total".to_owned(), total_time.as_secs_f64()),
-        ]),
-        summary: [
-            ("ai_index_final".to_owned(), summary.ai_index_level),
-            ("ai_index_max_drawdown".to_owned(), summary.ai_index_max_drawdown),
-            ("lease_rent_cuts".to_owned(), f64::from(totals.lease_rent_cuts)),
-            ("lease_breaks".to_owned(), f64::from(totals.lease_breaks)),
-            ("lease_defaults".to_owned(), f64::from(totals.lease_defaults)),
-            ("impairments_usd".to_owned(), totals.impairments_usd),
-            ("retirement_writeoffs_usd".to_owned(), totals.retirements_usd),
-            ("funding_rounds".to_owned(), f64::from(totals.funding_rounds)),
-            ("lab_failures".to_owned(), f64::from(totals.lab_failures)),
-            ("generations_released".to_owned(), f64::from(totals.generations_released)),
-            ("securities_issued".to_owned(), f64::from(totals.securities_issued)),
-            ("downgrades".to_owned(), f64::from(totals.downgrades)),
-            ("tranche_losses_usd".to_owned(), totals.tranche_losses_usd),
-            ("guarantees_called".to_owned(), f64::from(totals.guarantees_called)),
-            ("margin_calls".to_owned(), f64::from(totals.margin_calls)),
-            ("forced_sales_usd".to_owned(), totals.forced_sales_usd),
-            ("bubble_index_first".to_owned(), f64::from(summary.bubble_first)),
-            ("bubble_index_lowest".to_owned(), f64::from(summary.bubble_lowest)),
-            ("bubble_index_last".to_owned(), f64::from(summary.bubble_last)),
-            ("circular_chip_investment_usd".to_owned(), summary.circular.invested_usd),
-            ("circular_take_or_pay_usd".to_owned(), summary.circular.paid_usd),
-            ("circular_capacity_rent_usd".to_owned(), summary.circular.credited_usd),
-            ("circular_gpu_purchases_usd".to_owned(), summary.circular.gpus_bought_usd),
-            ("ai_share_of_gdp_first".to_owned(), economy.first_ai_share_of_gdp),
-            ("unemployment_rate_peak".to_owned(), economy.peak_unemployment_rate),
-            ("most_regions_in_recession".to_owned(), f64::from(economy.most_regions_in_recession)),
-            ("money_residual_largest_usd".to_owned(), economy.largest_money_residual_usd),
-        ]
-        .into_iter()
-        .chain((!economy.lowest_gdp_growth_yoy.is_nan()).then(|| ("gdp_growth_yoy_lowest".to_owned(), economy.lowest_gdp_growth_yoy)))
-        .collect(),
-    };
-    let path = run_dir.complete(&manifest).map_err(runtime)?;
-
-    if !args.quiet {
-        println!(
-            "bubblesim {} · seed {seed} · {} to {} ({} trading days) in {:.1}s",
-            manifest.scenario,
-            manifest.first_date,
-            manifest.last_date,
-            summary.ticks,
-            total_time.as_secs_f64()
-        );
-        println!(
-            "  AI index: ends at {:.1}; deepest peak-to-trough fall {:.1}%",
-            summary.ai_index_level,
-            summary.ai_index_max_drawdown * 100.0
-        );
-        println!(
-            "  leases: {} rent cuts, {} breaks, {} defaults",
-            totals.lease_rent_cuts, totals.lease_breaks, totals.lease_defaults
-        );
-        println!(
-            "  GPUs: ${:.1}B impaired, ${:.1}B written off at retirement; {} generations released",
-            totals.impairments_usd / 1e9,
-            totals.retirements_usd / 1e9,
-            totals.generations_released
-        );
-        println!(
-            "  bubble index: {}/8 at the start, lowest {}/8, {}/8 at the end",
-            summary.bubble_first, summary.bubble_lowest, summary.bubble_last
-        );
-        println!("  labs: {} funding rounds, {} failures", totals.funding_rounds, totals.lab_failures);
-        let deal = &summary.circular;
-        if deal.lab.is_some() {
-            println!(
-                "  loop: chipmaker → lab ${:.1}B of equity, lab → cloud ${:.1}B take-or-pay (${:.1}B back as its capacity's market rent), cloud → chipmaker ${:.1}B of GPUs ({:.2} GW; contract {})",
-                deal.invested_usd / 1e9,
-                deal.paid_usd / 1e9,
-                deal.credited_usd / 1e9,
-                deal.gpus_bought_usd / 1e9,
-                deal.deployed_gw,
-                if deal.active { "in force" } else { "unwound or ended" }
-            );
-        }
-        println!(
-            "  credit: {} securities issued, {} downgrades, ${:.1}B of principal written off, {} guarantees called",
-            totals.securities_issued,
-            totals.downgrades,
-            totals.tranche_losses_usd / 1e9,
-            totals.guarantees_called
-        );
-        println!(
-            "  holders: {} margin calls, ${:.1}B of forced sales",
-            totals.margin_calls,
-            totals.forced_sales_usd / 1e9
-        );
-        let lowest_growth = if economy.lowest_gdp_growth_yoy.is_nan() {
-            String::new()
-        } else {
-            format!(", weakest year-on-year GDP growth {:+.1}%", economy.lowest_gdp_growth_yoy * 100.0)
-        };
-        println!(
-            "  economy: AI investment {:.1}% of GDP at the start; unemployment {:.1}% → peak {:.1}%{lowest_growth}; at most {} of {} regions in recession",
-            economy.first_ai_share_of_gdp * 100.0,
-            economy.first_unemployment_rate * 100.0,
-            economy.peak_unemployment_rate * 100.0,
-            economy.most_regions_in_recession,
-            economy.regions
-        );
-        println!(
-            "  accounts: money conserved on every trading day (largest residual ${:.2})",
-            economy.largest_money_residual_usd
-        );
-        println!("  tables: {}", path.display());
+        checkpoint_every: args.checkpoint_every,
+        sequence: 0,
+        checkpoint_ticks: None,
+        quiet: args.quiet,
+        started,
+        record_time: Duration::ZERO,
     }
-    Ok(())
+    .drive()
+}
+
+pub fn resume(args: &ResumeArgs) -> Result<(), Failure> {
+    let started = Instant::now();
+    let dir = args.dir.as_path();
+    if !dir.is_dir() {
+        return Err(Failure::Input(format!("{}: no such run folder", dir.display())));
+    }
+    let manifest = read_manifest(dir)?;
+    if manifest.get("status").and_then(|s| s.as_str()) == Some("complete") {
+        return Err(Failure::Input(format!(
+            "{}: the run is already complete; there is nothing to resume",
+            dir.display()
+        )));
+    }
+    let config_path = dir.join("config.toml");
+    let resolved = std::fs::read_to_string(&config_path).map_err(|err| {
+        Failure::Input(format!(
+            "{}: cannot be read ({err}); is this a bubblesim run folder?",
+            config_path.display()
+        ))
+    })?;
+    let config = bubblesim_config::load(&ConfigSource::from_file(&config_path)?, &[])?;
+    let config_sha256 = format!("{:x}", Sha256::digest(resolved.as_bytes()));
+    let threads = usize::from(args.threads);
+    let checkpoint = Checkpoint::read(dir).map_err(record_failure)?;
+    let checkpoint_every = args.checkpoint_every.or_else(|| {
+        manifest
+            .get("checkpoint_every_ticks")
+            .and_then(|n| n.as_u64())
+            .and_then(|n| u32::try_from(n).ok())
+    });
+    let options = writer_options(&config, &resolved, &config_sha256);
+    let run_dir = RunDir::open(dir).map_err(record_failure)?;
+    let (sim, tables, sequence, checkpoint_ticks) = match checkpoint {
+        Some(checkpoint) => {
+            let header = &checkpoint.header;
+            header.check_compatible(dir, VERSION, &config_sha256).map_err(record_failure)?;
+            let sim = Simulation::restore(&checkpoint.world, threads).map_err(|err| {
+                Failure::Input(format!(
+                    "{}: its world cannot be restored ({err}); the checkpoint cannot be used",
+                    bubblesim_record::checkpoint_path(dir).display()
+                ))
+            })?;
+            header.remove_unreferenced(dir).map_err(runtime)?;
+            let tables = TableSet::resume(dir, &options, &header.tables).map_err(record_failure)?;
+            (sim, tables, header.sequence, Some(header.ticks_run))
+        }
+        None => {
+            // Stopped before its first checkpoint: start again from the first day.
+            let checkpoint_dir = dir.join("checkpoint");
+            if checkpoint_dir.exists() {
+                std::fs::remove_dir_all(&checkpoint_dir).map_err(runtime)?;
+            }
+            let sim = Simulation::new(config.clone(), config.run.seed, threads).map_err(runtime)?;
+            let tables = TableSet::create(dir, &options).map_err(runtime)?;
+            (sim, tables, 0, None)
+        }
+    };
+    if !args.quiet {
+        match checkpoint_ticks {
+            Some(ticks) => eprintln!("resuming {} after {ticks} trading days", dir.display()),
+            None => eprintln!("{} has no checkpoint; running it again from the start", dir.display()),
+        }
+    }
+    Session {
+        run_dir,
+        sim,
+        tables: Some(tables),
+        scenario: config.run.scenario.clone(),
+        seed: config.run.seed,
+        config_sha256,
+        threads,
+        checkpoint_every,
+        sequence,
+        checkpoint_ticks,
+        quiet: args.quiet,
+        started,
+        record_time: Duration::ZERO,
+    }
+    .drive()
+}
+
+fn read_manifest(dir: &Path) -> Result<serde_json::Value, Failure> {
+    let path = dir.join("manifest.json");
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            serde_json::from_slice(&bytes).map_err(|err| Failure::Input(format!("{}: not a bubblesim manifest ({err})", path.display())))
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(serde_json::Value::Null),
+        Err(err) => Err(Failure::Input(format!("{}: cannot be read ({err})", path.display()))),
+    }
+}
+
+/// A run in progress: the world, its tables and its folder.
+struct Session {
+    run_dir: RunDir,
+    sim: Simulation,
+    /// Taken when the tables are finished.
+    tables: Option<TableSet>,
+    scenario: String,
+    seed: u64,
+    config_sha256: String,
+    threads: usize,
+    checkpoint_every: Option<u32>,
+    /// Checkpoints written so far in the run (across resumptions).
+    sequence: u64,
+    /// Trading days the latest checkpoint holds.
+    checkpoint_ticks: Option<u32>,
+    quiet: bool,
+    started: Instant,
+    record_time: Duration,
+}
+
+impl Session {
+    /// Hands the rows recorded since the last call to the writers.
+    fn drain(&mut self) -> Result<(), Failure> {
+        let writing = Instant::now();
+        let Some(tables) = self.tables.as_mut() else { return Ok(()) };
+        tables
+            .write(self.sim.take_observations())
+            .context("writing the tables")
+            .map_err(runtime)?;
+        self.record_time += writing.elapsed();
+        Ok(())
+    }
+
+    /// Writes a checkpoint of everything so far, and a manifest with `status` that says so.
+    fn checkpoint(&mut self, status: &str) -> Result<Manifest, Failure> {
+        self.drain()?;
+        let writing = Instant::now();
+        self.sequence += 1;
+        let tables = match self.tables.as_mut() {
+            Some(tables) => tables
+                .checkpoint(self.sequence)
+                .context("closing the tables' parts")
+                .map_err(runtime)?,
+            None => BTreeMap::new(),
+        };
+        let world = self.sim.snapshot().context("encoding the world").map_err(runtime)?;
+        let header = CheckpointHeader {
+            format: CHECKPOINT_FORMAT,
+            bubblesim_version: VERSION.to_owned(),
+            config_sha256: self.config_sha256.clone(),
+            ticks_run: self.sim.ticks_run(),
+            last_date: iso_date(self.sim.summary().last_date),
+            sequence: self.sequence,
+            world_bytes: world.len() as u64,
+            tables,
+        };
+        let rows = header.tables.iter().map(|(name, t)| (name.clone(), t.rows)).collect();
+        Checkpoint { header, world }
+            .write(self.run_dir.path())
+            .context("writing the checkpoint")
+            .map_err(runtime)?;
+        self.checkpoint_ticks = Some(self.sim.ticks_run());
+        self.record_time += writing.elapsed();
+        let manifest = self.manifest(status, rows);
+        self.run_dir.write_manifest(&manifest).map_err(runtime)?;
+        Ok(manifest)
+    }
+
+    fn manifest(&self, status: &str, row_counts: BTreeMap<String, u64>) -> Manifest {
+        let summary = self.sim.summary();
+        let total_time = self.started.elapsed();
+        Manifest {
+            bubblesim_version: VERSION.to_owned(),
+            scenario: self.scenario.clone(),
+            seed: self.seed,
+            config_sha256: self.config_sha256.clone(),
+            status: status.to_owned(),
+            checkpoint_every_ticks: self.checkpoint_every,
+            checkpoint_ticks: if status == "complete" { None } else { self.checkpoint_ticks },
+            ticks: summary.ticks,
+            first_date: iso_date(summary.first_date),
+            last_date: iso_date(summary.last_date),
+            threads: self.threads,
+            row_counts,
+            timings_seconds: BTreeMap::from([
+                ("record".to_owned(), self.record_time.as_secs_f64()),
+                ("simulate".to_owned(), (total_time.saturating_sub(self.record_time)).as_secs_f64()),
+                ("total".to_owned(), total_time.as_secs_f64()),
+            ]),
+            summary: summary_figures(&summary),
+        }
+    }
+
+    fn drive(mut self) -> Result<(), Failure> {
+        let interrupted = Arc::new(AtomicBool::new(false));
+        {
+            let flag = interrupted.clone();
+            // Ctrl-C or SIGTERM: stop at the end of the current trading day and checkpoint.
+            let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+        }
+        self.run_dir
+            .write_manifest(&self.manifest("running", BTreeMap::new()))
+            .map_err(runtime)?;
+        let progress = if self.quiet || !std::io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            let bar = ProgressBar::with_draw_target(Some(u64::from(self.sim.clock().horizon_ticks())), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} days · {per_sec} · ETA {eta} · {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_position(u64::from(self.sim.ticks_run()));
+            bar.reset_eta();
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        };
+        while !self.sim.finished() {
+            if interrupted.load(Ordering::SeqCst) {
+                progress.finish_and_clear();
+                return self.interrupt();
+            }
+            if let Err(breach) = self.sim.step() {
+                return Err(runtime(anyhow::anyhow!(
+                    "{breach} — agent {} is {} (on {}); this is a bug in the model, not in the scenario",
+                    breach.agent.0,
+                    self.sim.agent_label(breach.agent),
+                    iso_date(self.sim.clock().date)
+                )));
+            }
+            if !self.sim.ai_index_level().is_finite() {
+                return Err(runtime(anyhow::anyhow!(
+                    "the simulation became numerically unstable on {} (the AI index is no longer finite); the market parameters are too extreme — try a smaller market.price_impact or fewer retail lots per order",
+                    iso_date(self.sim.clock().date)
+                )));
+            }
+            let ticks_run = self.sim.ticks_run();
+            let checkpoint_due = self.checkpoint_every.is_some_and(|every| ticks_run.is_multiple_of(every)) && !self.sim.finished();
+            if checkpoint_due {
+                self.checkpoint("running")?;
+            } else if self.sim.clock().tick.is_multiple_of(DRAIN_EVERY_TICKS) || self.sim.finished() {
+                self.drain()?;
+            }
+            progress.set_position(u64::from(ticks_run));
+            if ticks_run.is_multiple_of(DRAIN_EVERY_TICKS) {
+                progress.set_message(format!(
+                    "{} · AI index {:.1}",
+                    iso_date(self.sim.clock().date),
+                    self.sim.ai_index_level()
+                ));
+            }
+        }
+        progress.finish_and_clear();
+        self.complete()
+    }
+
+    /// Stopped by a signal: checkpoint, mark the manifest and keep the folder.
+    fn interrupt(mut self) -> Result<(), Failure> {
+        let manifest = self.checkpoint("interrupted")?;
+        let ticks = self.sim.ticks_run();
+        let horizon = self.sim.clock().horizon_ticks();
+        self.tables = None;
+        let path = self.run_dir.keep();
+        Err(Failure::Interrupted(format!(
+            "interrupted after {ticks} of {horizon} trading days (on {}); checkpoint written — continue with `bubblesim resume {}`",
+            manifest.last_date,
+            path.display()
+        )))
+    }
+
+    fn complete(mut self) -> Result<(), Failure> {
+        let writing = Instant::now();
+        let row_counts: BTreeMap<String, u64> = self
+            .tables
+            .take()
+            .map(TableSet::finish)
+            .transpose()
+            .map_err(runtime)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, rows)| (name.to_owned(), rows))
+            .collect();
+        self.record_time += writing.elapsed();
+        let manifest = self.manifest("complete", row_counts);
+        let summary = self.sim.summary();
+        let path = self.run_dir.complete(&manifest).map_err(runtime)?;
+        if !self.quiet {
+            print_summary(&manifest, &summary, &path);
+        }
+        Ok(())
+    }
+}
+
+fn summary_figures(summary: &Summary) -> BTreeMap<String, f64> {
+    let totals = summary.totals;
+    let economy = summary.economy;
+    [
+        ("ai_index_final".to_owned(), summary.ai_index_level),
+        ("ai_index_max_drawdown".to_owned(), summary.ai_index_max_drawdown),
+        ("lease_rent_cuts".to_owned(), f64::from(totals.lease_rent_cuts)),
+        ("lease_breaks".to_owned(), f64::from(totals.lease_breaks)),
+        ("lease_defaults".to_owned(), f64::from(totals.lease_defaults)),
+        ("impairments_usd".to_owned(), totals.impairments_usd),
+        ("retirement_writeoffs_usd".to_owned(), totals.retirements_usd),
+        ("funding_rounds".to_owned(), f64::from(totals.funding_rounds)),
+        ("lab_failures".to_owned(), f64::from(totals.lab_failures)),
+        ("generations_released".to_owned(), f64::from(totals.generations_released)),
+        ("securities_issued".to_owned(), f64::from(totals.securities_issued)),
+        ("downgrades".to_owned(), f64::from(totals.downgrades)),
+        ("tranche_losses_usd".to_owned(), totals.tranche_losses_usd),
+        ("guarantees_called".to_owned(), f64::from(totals.guarantees_called)),
+        ("margin_calls".to_owned(), f64::from(totals.margin_calls)),
+        ("forced_sales_usd".to_owned(), totals.forced_sales_usd),
+        ("bubble_index_first".to_owned(), f64::from(summary.bubble_first)),
+        ("bubble_index_lowest".to_owned(), f64::from(summary.bubble_lowest)),
+        ("bubble_index_last".to_owned(), f64::from(summary.bubble_last)),
+        ("circular_chip_investment_usd".to_owned(), summary.circular.invested_usd),
+        ("circular_take_or_pay_usd".to_owned(), summary.circular.paid_usd),
+        ("circular_capacity_rent_usd".to_owned(), summary.circular.credited_usd),
+        ("circular_gpu_purchases_usd".to_owned(), summary.circular.gpus_bought_usd),
+        ("ai_share_of_gdp_first".to_owned(), economy.first_ai_share_of_gdp),
+        ("unemployment_rate_peak".to_owned(), economy.peak_unemployment_rate),
+        ("most_regions_in_recession".to_owned(), f64::from(economy.most_regions_in_recession)),
+        ("money_residual_largest_usd".to_owned(), economy.largest_money_residual_usd),
+    ]
+    .into_iter()
+    .chain((!economy.lowest_gdp_growth_yoy.is_nan()).then(|| ("gdp_growth_yoy_lowest".to_owned(), economy.lowest_gdp_growth_yoy)))
+    .collect()
+}
+
+fn print_summary(manifest: &Manifest, summary: &Summary, path: &Path) {
+    let totals = summary.totals;
+    let economy = summary.economy;
+    let seed = manifest.seed;
+    let total_time = manifest.timings_seconds.get("total").copied().unwrap_or_default();
+    println!(
+        "bubblesim {} · seed {seed} · {} to {} ({} trading days) in {:.1}s",
+        manifest.scenario, manifest.first_date, manifest.last_date, summary.ticks, total_time
+    );
+    println!(
+        "  AI index: ends at {:.1}; deepest peak-to-trough fall {:.1}%",
+        summary.ai_index_level,
+        summary.ai_index_max_drawdown * 100.0
+    );
+    println!(
+        "  leases: {} rent cuts, {} breaks, {} defaults",
+        totals.lease_rent_cuts, totals.lease_breaks, totals.lease_defaults
+    );
+    println!(
+        "  GPUs: ${:.1}B impaired, ${:.1}B written off at retirement; {} generations released",
+        totals.impairments_usd / 1e9,
+        totals.retirements_usd / 1e9,
+        totals.generations_released
+    );
+    println!(
+        "  bubble index: {}/8 at the start, lowest {}/8, {}/8 at the end",
+        summary.bubble_first, summary.bubble_lowest, summary.bubble_last
+    );
+    println!("  labs: {} funding rounds, {} failures", totals.funding_rounds, totals.lab_failures);
+    let deal = &summary.circular;
+    if deal.lab.is_some() {
+        println!(
+            "  loop: chipmaker → lab ${:.1}B of equity, lab → cloud ${:.1}B take-or-pay (${:.1}B back as its capacity's market rent), cloud → chipmaker ${:.1}B of GPUs ({:.2} GW; contract {})",
+            deal.invested_usd / 1e9,
+            deal.paid_usd / 1e9,
+            deal.credited_usd / 1e9,
+            deal.gpus_bought_usd / 1e9,
+            deal.deployed_gw,
+            if deal.active { "in force" } else { "unwound or ended" }
+        );
+    }
+    println!(
+        "  credit: {} securities issued, {} downgrades, ${:.1}B of principal written off, {} guarantees called",
+        totals.securities_issued,
+        totals.downgrades,
+        totals.tranche_losses_usd / 1e9,
+        totals.guarantees_called
+    );
+    println!(
+        "  holders: {} margin calls, ${:.1}B of forced sales",
+        totals.margin_calls,
+        totals.forced_sales_usd / 1e9
+    );
+    let lowest_growth = if economy.lowest_gdp_growth_yoy.is_nan() {
+        String::new()
+    } else {
+        format!(", weakest year-on-year GDP growth {:+.1}%", economy.lowest_gdp_growth_yoy * 100.0)
+    };
+    println!(
+        "  economy: AI investment {:.1}% of GDP at the start; unemployment {:.1}% → peak {:.1}%{lowest_growth}; at most {} of {} regions in recession",
+        economy.first_ai_share_of_gdp * 100.0,
+        economy.first_unemployment_rate * 100.0,
+        economy.peak_unemployment_rate * 100.0,
+        economy.most_regions_in_recession,
+        economy.regions
+    );
+    println!(
+        "  accounts: money conserved on every trading day (largest residual ${:.2})",
+        economy.largest_money_residual_usd
+    );
+    println!("  tables: {}", path.display());
 }

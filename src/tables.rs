@@ -2,6 +2,7 @@
 //! turns a batch of rows into columns in the order `bubblesim_record::tables` lists them
 //! (the writer checks names' count and types, so a mismatch fails loudly in the tests).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use bubblesim_model::Observations;
@@ -10,7 +11,7 @@ use bubblesim_model::observe::{
 };
 use bubblesim_model::observe_boom::{BubbleRow, FlowRow};
 use bubblesim_model::{Event, EventKind};
-use bubblesim_record::{ColumnData, RecordError, TableWriter, WriterOptions, tables};
+use bubblesim_record::{ColumnData, RecordError, TablePosition, TableSpec, TableWriter, WriterOptions, checkpoint_path, tables};
 
 use crate::economy_tables;
 
@@ -339,25 +340,41 @@ pub struct TableSet {
 }
 
 impl TableSet {
+    /// Starts every table of a new run in `dir`.
     pub fn create(dir: &Path, options: &WriterOptions) -> Result<Self, RecordError> {
+        Self::open(|spec| TableWriter::create(dir, spec, options))
+    }
+
+    /// Continues every table from a checkpoint's positions.
+    pub fn resume(dir: &Path, options: &WriterOptions, positions: &BTreeMap<String, TablePosition>) -> Result<Self, RecordError> {
+        Self::open(|spec| {
+            let position = positions.get(spec.name).ok_or_else(|| RecordError::Damaged {
+                path: checkpoint_path(dir),
+                reason: format!("it does not say where table `{}` stood", spec.name),
+            })?;
+            TableWriter::resume(dir, spec, options, position)
+        })
+    }
+
+    fn open(mut writer: impl FnMut(TableSpec) -> Result<TableWriter, RecordError>) -> Result<Self, RecordError> {
         Ok(Self {
-            market: TableWriter::create(dir, tables::market(), options)?,
-            sentiment: TableWriter::create(dir, tables::sentiment(), options)?,
-            compute: TableWriter::create(dir, tables::compute(), options)?,
-            firms: TableWriter::create(dir, tables::firms(), options)?,
-            retail: TableWriter::create(dir, tables::retail(), options)?,
-            datacenters: TableWriter::create(dir, tables::datacenters(), options)?,
-            gpus: TableWriter::create(dir, tables::gpus(), options)?,
-            leases: TableWriter::create(dir, tables::leases(), options)?,
-            securities: TableWriter::create(dir, tables::securities(), options)?,
-            investors: TableWriter::create(dir, tables::investors(), options)?,
-            holdings: TableWriter::create(dir, tables::holdings(), options)?,
-            events: TableWriter::create(dir, tables::events(), options)?,
-            flows: TableWriter::create(dir, tables::flows(), options)?,
-            bubble: TableWriter::create(dir, tables::bubble(), options)?,
-            macroeconomy: TableWriter::create(dir, tables::macroeconomy(), options)?,
-            regions: TableWriter::create(dir, tables::regions(), options)?,
-            accounts: TableWriter::create(dir, tables::accounts(), options)?,
+            market: writer(tables::market())?,
+            sentiment: writer(tables::sentiment())?,
+            compute: writer(tables::compute())?,
+            firms: writer(tables::firms())?,
+            retail: writer(tables::retail())?,
+            datacenters: writer(tables::datacenters())?,
+            gpus: writer(tables::gpus())?,
+            leases: writer(tables::leases())?,
+            securities: writer(tables::securities())?,
+            investors: writer(tables::investors())?,
+            holdings: writer(tables::holdings())?,
+            events: writer(tables::events())?,
+            flows: writer(tables::flows())?,
+            bubble: writer(tables::bubble())?,
+            macroeconomy: writer(tables::macroeconomy())?,
+            regions: writer(tables::regions())?,
+            accounts: writer(tables::accounts())?,
         })
     }
 
@@ -382,9 +399,8 @@ impl TableSet {
         self.accounts.push(economy_tables::accounts(&rows.accounts))
     }
 
-    /// Closes every file; returns rows written per table.
-    pub fn finish(self) -> Result<Vec<(&'static str, u64)>, RecordError> {
-        let writers = [
+    fn writers(self) -> [TableWriter; 17] {
+        [
             self.market,
             self.sentiment,
             self.compute,
@@ -402,8 +418,42 @@ impl TableSet {
             self.macroeconomy,
             self.regions,
             self.accounts,
-        ];
-        writers
+        ]
+    }
+
+    fn writers_mut(&mut self) -> [&mut TableWriter; 17] {
+        [
+            &mut self.market,
+            &mut self.sentiment,
+            &mut self.compute,
+            &mut self.firms,
+            &mut self.retail,
+            &mut self.datacenters,
+            &mut self.gpus,
+            &mut self.leases,
+            &mut self.securities,
+            &mut self.investors,
+            &mut self.holdings,
+            &mut self.events,
+            &mut self.flows,
+            &mut self.bubble,
+            &mut self.macroeconomy,
+            &mut self.regions,
+            &mut self.accounts,
+        ]
+    }
+
+    /// Makes every table durable for checkpoint `sequence`; returns where each stands.
+    pub fn checkpoint(&mut self, sequence: u64) -> Result<BTreeMap<String, TablePosition>, RecordError> {
+        self.writers_mut()
+            .into_iter()
+            .map(|writer| Ok((writer.name().to_owned(), writer.checkpoint(sequence)?)))
+            .collect()
+    }
+
+    /// Closes every file; returns rows written per table.
+    pub fn finish(self) -> Result<Vec<(&'static str, u64)>, RecordError> {
+        self.writers()
             .into_iter()
             .map(|writer| {
                 let name = writer.name();

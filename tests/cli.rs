@@ -10,25 +10,8 @@ use arrow_array::{ArrayAccessor, RecordBatch, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 
-const TABLES: [&str; 17] = [
-    "market",
-    "sentiment",
-    "compute",
-    "firms",
-    "retail",
-    "datacenters",
-    "gpus",
-    "leases",
-    "securities",
-    "investors",
-    "holdings",
-    "events",
-    "flows",
-    "bubble",
-    "macro",
-    "regions",
-    "accounts",
-];
+mod common;
+use common::TABLES;
 
 fn bubblesim(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_bubblesim"))
@@ -324,33 +307,6 @@ fn force_replaces_only_run_folders() {
     let output = bubblesim(&["run", "--out", ".", "--force", "--years", "0.1", "--quiet"], &precious);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(precious.join("src/main.rs").exists());
-}
-
-#[test]
-fn an_interrupted_run_leaves_nothing_behind() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("long");
-    let child = Command::new(env!("CARGO_BIN_EXE_bubblesim"))
-        .args(["run", "--out", out.to_str().unwrap(), "--years", "150", "--quiet"])
-        .current_dir(dir.path())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait until the run has started writing, then interrupt it as Ctrl-C would.
-    let staging = dir.path().join(".long.partial");
-    for _ in 0..600 {
-        if staging.join("config.toml").exists() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    assert!(staging.exists(), "the run never started writing");
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(status.success());
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
-    assert!(stderr(&output).contains("interrupted"), "{}", stderr(&output));
-    assert!(!out.exists() && !staging.exists(), "an interrupted run left files behind");
 }
 
 #[test]

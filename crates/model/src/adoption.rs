@@ -14,7 +14,7 @@ use crate::params::{Params, Seed};
 use crate::rng::{Purpose, uniform};
 
 /// Where an enterprise stands with AI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AdopterState {
     Prospect,
     /// Piloting since this month (months since the start; negative before it).
@@ -28,13 +28,13 @@ pub enum AdopterState {
 }
 
 /// One enterprise adopter.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Adopter {
     pub state: AdopterState,
 }
 
 /// Counts of adopters by state, and their usage against the start.
-#[derive(Resource, Debug, Clone, Default, PartialEq)]
+#[derive(Resource, Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AdoptionStats {
     pub prospects: u64,
     pub piloting: u64,

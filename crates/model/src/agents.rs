@@ -5,11 +5,11 @@
 use bevy_ecs::prelude::{Component, Resource};
 
 /// A stable, run-unique agent id. 0 is never allocated: tables use it for "none".
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct AgentId(pub u64);
 
 /// Hands out [`AgentId`]s in spawn order, so the same config always gives the same ids.
-#[derive(Resource, Debug, Default)]
+#[derive(Resource, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct IdAllocator {
     last: u64,
 }

@@ -24,7 +24,7 @@ use crate::sentiment::RetailFlow;
 use crate::venture::Venture;
 
 /// The raw inputs of the four factors.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BubbleInputs {
     pub forecast_dispersion: f64,
     pub capex_to_revenue: f64,
@@ -35,7 +35,7 @@ pub struct BubbleInputs {
 }
 
 /// The four factors' scores (0–2 each) and their inputs.
-#[derive(Resource, Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BubbleIndex {
     pub inputs: BubbleInputs,
     pub uncertainty: u8,

@@ -110,7 +110,7 @@ pub fn next_trading_day(mut days: i32) -> i32 {
 }
 
 /// The simulation clock: the current tick, its date and which cadences fire today.
-#[derive(Resource, Debug, Clone)]
+#[derive(Resource, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Clock {
     /// Ticks elapsed since the start (0 on the first trading day).
     pub tick: u32,

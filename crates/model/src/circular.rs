@@ -31,7 +31,7 @@ use crate::params::{Directory, Params};
 use crate::setup::KeyAgents;
 
 /// What a flow paid for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum FlowKind {
     /// Equity bought in a lab by the chipmaker.
     ChipInvestment,
@@ -58,7 +58,7 @@ impl FlowKind {
 }
 
 /// One payment between two agents.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Flow {
     pub tick: u32,
     pub date: i32,
@@ -71,7 +71,7 @@ pub struct Flow {
 }
 
 /// Flows since the recorder last took them.
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FlowLog {
     pub flows: Vec<Flow>,
 }
@@ -93,7 +93,7 @@ impl FlowLog {
 }
 
 /// Contract GPUs ordered and not yet installed.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PendingCapacity {
     pub install_month: i32,
     pub generation: u32,
@@ -102,7 +102,7 @@ pub struct PendingCapacity {
 }
 
 /// The deal's state.
-#[derive(Resource, Debug, Clone, Default, PartialEq)]
+#[derive(Resource, Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CircularDeal {
     pub lab: Option<AgentId>,
     pub cloud: Option<AgentId>,

@@ -19,7 +19,7 @@ use crate::obsolescence::{Generations, GpuCohort, HOURS_PER_MONTH, HOURS_PER_YEA
 use crate::params::Params;
 
 /// This month's compute market.
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ComputeMarket {
     pub rent_usd_per_h100_hour: f64,
     /// Rent that just recovers the newest generation's cost at target utilisation.

@@ -17,7 +17,7 @@ use crate::firms::Accounts;
 use crate::params::{Directory, Params};
 
 /// A building under construction and who pays for it.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Construction {
     pub payer: AgentId,
     pub cost_usd: f64,

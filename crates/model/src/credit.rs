@@ -122,7 +122,7 @@ pub fn tranche_default_probability(pd: f64, rho: f64, lgd: f64, attach: f64) -> 
 }
 
 /// Rating grades, best first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Rating {
     Aaa,
     Aa,

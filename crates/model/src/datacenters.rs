@@ -6,7 +6,7 @@ use bevy_ecs::prelude::Component;
 use crate::agents::AgentId;
 
 /// A data-centre campus building.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DataCenter {
     /// The sponsor that owns the building.
     pub owner: AgentId,

@@ -14,7 +14,7 @@ use crate::params::{Params, Seed};
 use crate::rng::{Purpose, stream};
 
 /// One end-user segment.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Segment {
     pub kqueries_per_month: f64,
     pub price_usd_per_kquery: f64,
@@ -38,7 +38,7 @@ impl Segment {
 }
 
 /// The state of end-user demand this month.
-#[derive(Resource, Debug, Clone)]
+#[derive(Resource, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Demand {
     pub consumer: Segment,
     pub enterprise: Segment,

@@ -41,7 +41,7 @@ fn household_income(params: &Params, employment: f64) -> f64 {
 }
 
 /// Values at the start that the economy's paths are indexed on.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 struct Start {
     consumption_usd_per_year: f64,
     other_investment_usd_per_year: f64,
@@ -57,7 +57,7 @@ struct Start {
 }
 
 /// The economy this month (flows at annual rates, USD).
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Economy {
     pub gdp_usd_per_year: f64,
     pub consumption_usd_per_year: f64,

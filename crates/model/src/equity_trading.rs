@@ -23,7 +23,7 @@ use crate::params::Params;
 use crate::securities::Security;
 
 /// Today's discretionary institutional orders in listed AI shares.
-#[derive(Resource, Debug, Default, Clone)]
+#[derive(Resource, Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct InstitutionalOrders {
     /// Net buying per firm, USD.
     pub net_usd: BTreeMap<AgentId, f64>,

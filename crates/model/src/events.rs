@@ -7,7 +7,7 @@ use crate::agents::AgentId;
 use crate::calendar::Clock;
 
 /// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum EventKind {
     GenerationRelease,
     GpuOrder,
@@ -169,7 +169,7 @@ impl EventKind {
 }
 
 /// One event: who, with whom, how much, and a short note.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     /// Position in the run's event sequence (0, 1, 2 …): the order things happened,
     /// also within a tick.
@@ -184,7 +184,7 @@ pub struct Event {
 }
 
 /// Events not yet handed to the recorder, and totals for the run summary.
-#[derive(Resource, Debug, Default)]
+#[derive(Resource, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct EventLog {
     pending: Vec<Event>,
     recorded: u64,
@@ -192,7 +192,7 @@ pub struct EventLog {
 }
 
 /// Counts and sums over the whole run.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Totals {
     pub lease_rent_cuts: u32,
     pub lease_breaks: u32,

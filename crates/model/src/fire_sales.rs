@@ -32,7 +32,7 @@ use crate::params::{Directory, Params};
 use crate::securities::Security;
 
 /// Shares sold under constraint today, USD per listed firm, for price formation.
-#[derive(Resource, Debug, Default)]
+#[derive(Resource, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ForcedEquitySales {
     pub usd: BTreeMap<AgentId, f64>,
 }

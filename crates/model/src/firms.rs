@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bevy_ecs::prelude::Component;
 
 /// The kinds of firm in the economy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum FirmKind {
     Lab,
     Hyperscaler,
@@ -35,7 +35,7 @@ impl FirmKind {
 }
 
 /// A firm's identity and whether it still operates.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Firm {
     pub kind: FirmKind,
     pub name: Arc<str>,
@@ -45,7 +45,7 @@ pub struct Firm {
 
 /// One month's flows of a firm, in USD. Revenues and costs make earnings; capex and
 /// funding move cash but not earnings.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MonthFlows {
     /// Revenue from end users of AI products (labs, hyperscalers).
     pub ai_product_revenue_usd: f64,
@@ -114,7 +114,7 @@ impl MonthFlows {
 }
 
 /// Twelve months of a figure, newest last.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Trailing {
     values: [f64; 12],
     len: usize,
@@ -155,7 +155,7 @@ impl Trailing {
 }
 
 /// A firm's balance-sheet figures and its flows.
-#[derive(Component, Debug, Clone, Default)]
+#[derive(Component, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Accounts {
     pub cash_usd: f64,
     pub debt_usd: f64,
@@ -194,7 +194,7 @@ impl Accounts {
 }
 
 /// A listed firm's equity and its market price.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Listed {
     pub shares: f64,
     pub price_usd: f64,
@@ -252,7 +252,7 @@ impl Listed {
 }
 
 /// A seller of AI products to end users (labs and hyperscalers).
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AiSeller {
     /// Share of end-user demand at the start.
     pub initial_share: f64,
@@ -280,7 +280,7 @@ impl AiSeller {
 }
 
 /// A private AI lab.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Lab {
     pub other_opex_usd_per_month: f64,
     pub rounds_raised: u32,
@@ -321,7 +321,7 @@ impl Lab {
 }
 
 /// Equity stakes in private labs (VC funds, the chipmaker).
-#[derive(Component, Debug, Clone, Default)]
+#[derive(Component, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Stakes {
     /// (lab, units), sorted by lab.
     pub units: Vec<(crate::agents::AgentId, f64)>,
@@ -347,7 +347,7 @@ impl Stakes {
 }
 
 /// A hyperscaler's core, non-AI business.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CoreBusiness {
     pub revenue_usd_per_year: f64,
     pub operating_margin: f64,
@@ -355,13 +355,13 @@ pub struct CoreBusiness {
 }
 
 /// Interest-bearing debt (clouds, sponsors, hyperscalers that build on balance sheet).
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Borrower {
     pub interest_rate: f64,
 }
 
 /// The chipmaker's non-GPU business and cost structure.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Chipmaker {
     pub gross_margin: f64,
     pub other_revenue_usd_per_year: f64,
@@ -370,7 +370,7 @@ pub struct Chipmaker {
 
 /// An owner of GPU capacity that rents it out (hyperscalers and clouds), and a tenant of
 /// data-centre leases.
-#[derive(Component, Debug, Clone, Default)]
+#[derive(Component, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Provider {
     /// AI revenue per month the firm planned at the start; the plan grows from here.
     pub plan_base_ai_revenue_usd_per_month: f64,
@@ -379,5 +379,5 @@ pub struct Provider {
 }
 
 /// A private-equity sponsor that owns data-centre buildings.
-#[derive(Component, Debug, Clone, Default)]
+#[derive(Component, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Sponsor;

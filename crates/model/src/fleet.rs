@@ -11,7 +11,7 @@ use crate::calendar::Clock;
 use crate::obsolescence::{Generations, GpuCohort};
 
 /// GPU counts of the cohorts now in service, and the power committed per data centre.
-#[derive(Resource, Debug, Default, Clone)]
+#[derive(Resource, Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FleetIndex {
     /// In-service GPUs by (owner, generation).
     pub by_owner: BTreeMap<(AgentId, u32), u64>,

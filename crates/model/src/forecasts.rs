@@ -18,7 +18,7 @@ use crate::narrative::Narrative;
 use crate::params::Params;
 
 /// One forecaster's belief about AI revenue growth.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
+#[derive(Component, Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Forecaster {
     /// Believed long-run yearly growth (log) of AI revenue.
     pub belief_growth: f64,
@@ -44,7 +44,7 @@ impl Forecaster {
 }
 
 /// The spread and centre of forecasts, and the capex-to-revenue gap.
-#[derive(Resource, Debug, Clone, Default, PartialEq)]
+#[derive(Resource, Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Forecasts {
     /// Mean belief (log growth per year).
     pub consensus_growth: f64,

@@ -13,7 +13,7 @@ use bevy_ecs::prelude::*;
 const SEARCH_MONTHS: i32 = 1_200;
 
 /// Grid capacity for data centres and the connections booked on it.
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Grid {
     /// Capacity (GW) at month 0: the buildings connected at the start plus the headroom.
     capacity_gw_at_start: f64,

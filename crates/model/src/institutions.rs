@@ -24,7 +24,7 @@ use crate::params::{Directory, Params};
 use crate::securities::{Security, SecurityCashflows};
 
 /// The kinds of institution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum InstitutionKind {
     Pension,
     Insurer,
@@ -50,7 +50,7 @@ impl InstitutionKind {
 }
 
 /// A hedge fund's standing with its lenders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MarginState {
     Normal,
     /// Met a margin call today.
@@ -70,14 +70,14 @@ impl MarginState {
 }
 
 /// Units of one asset: shares of a listed firm, or a share of a whole tranche.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Holding {
     pub asset: AgentId,
     pub units: f64,
 }
 
 /// A sale an insurer must finish within its window.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PendingSale {
     pub asset: AgentId,
     pub units_per_day: f64,
@@ -85,7 +85,7 @@ pub struct PendingSale {
 }
 
 /// An institutional investor.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Institution {
     pub kind: InstitutionKind,
     pub name: Arc<str>,

@@ -28,7 +28,7 @@ use crate::params::{Directory, Params, Seed};
 use crate::rng::{Purpose, uniform};
 
 /// Where a lease stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LeaseStatus {
     Active,
     Broken,
@@ -48,7 +48,7 @@ impl LeaseStatus {
 }
 
 /// How a lease came about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LeaseStructure {
     /// A sponsor's building let to a tenant: long term, a break option, no guarantee.
     Wholesale,
@@ -67,7 +67,7 @@ impl LeaseStructure {
 }
 
 /// A lease of one building. Months are relative to the start month.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Lease {
     pub tenant: AgentId,
     pub landlord: AgentId,

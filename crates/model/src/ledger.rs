@@ -54,7 +54,7 @@ impl std::fmt::Display for Breach {
 }
 
 /// One agent's books between checks.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 struct Book {
     /// Its cash at its last check.
     checked_usd: f64,
@@ -68,7 +68,7 @@ struct Book {
 }
 
 /// Payments posted since each agent's last check, and the closure's money.
-#[derive(Resource, Debug, Default)]
+#[derive(Resource, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Ledger {
     /// Each agent's books, by `AgentId`.
     books: Vec<Book>,
@@ -81,6 +81,7 @@ pub struct Ledger {
     /// The largest |sum of all money| found at the end of a tick so far.
     pub largest_residual_usd: f64,
     /// The first breach found; the run stops at the end of its tick.
+    #[serde(skip)]
     pub breach: Option<Breach>,
 }
 

@@ -75,6 +75,7 @@ pub mod securitisation;
 pub mod sentiment;
 pub mod setup;
 pub mod shock;
+pub mod snapshot;
 pub mod spv;
 pub mod stats;
 pub mod venture;
@@ -97,6 +98,8 @@ pub use observe::Observations;
 pub enum ModelError {
     #[error("the schedule is inconsistent (a bug): {0}")]
     Schedule(String),
+    #[error(transparent)]
+    Snapshot(#[from] snapshot::SnapshotError),
 }
 
 /// What the run did, for the end-of-run summary.
@@ -143,10 +146,26 @@ impl Simulation {
     /// Builds the world of a validated config. `threads` > 1 runs systems and parallel
     /// iteration on that many threads; results are identical for any value.
     pub fn new(config: Config, seed: u64, threads: usize) -> Result<Self, ModelError> {
-        let threads = threads.max(1);
-        ComputeTaskPool::get_or_init(|| TaskPoolBuilder::new().num_threads(threads).build());
         let mut world = World::new();
         setup::populate(&mut world, &Arc::new(config), seed);
+        Self::with_world(world, 0, threads)
+    }
+
+    /// Rebuilds a simulation from a [`Simulation::snapshot`]: it continues exactly as the
+    /// original would have, for any `threads`.
+    pub fn restore(snapshot: &[u8], threads: usize) -> Result<Self, ModelError> {
+        let (world, ticks_run) = snapshot::load(snapshot)?;
+        Self::with_world(world, ticks_run, threads)
+    }
+
+    /// The whole world's state, encoded (see `snapshot`). Drain the observations first.
+    pub fn snapshot(&mut self) -> Result<Vec<u8>, ModelError> {
+        Ok(snapshot::save(&mut self.world, self.ticks_run)?)
+    }
+
+    fn with_world(mut world: World, ticks_run: u32, threads: usize) -> Result<Self, ModelError> {
+        let threads = threads.max(1);
+        ComputeTaskPool::get_or_init(|| TaskPoolBuilder::new().num_threads(threads).build());
         let mut schedule = schedule::build_schedule();
         if threads > 1 {
             schedule.set_executor(MultiThreadedExecutor::new());
@@ -159,7 +178,7 @@ impl Simulation {
         Ok(Self {
             world,
             schedule,
-            ticks_run: 0,
+            ticks_run,
         })
     }
 

@@ -32,7 +32,7 @@ use crate::rng::{Purpose, normal};
 use crate::sentiment::RetailFlow;
 
 /// The cap-weighted index of listed AI firms, 100 at the start.
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AiIndex {
     pub level: f64,
     pub peak: f64,
@@ -72,7 +72,7 @@ impl AiIndex {
 }
 
 /// The cap-weighted index of listed old-economy firms, 100 at the start.
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct OldEconomyIndex {
     pub level: f64,
     pub peak: f64,
@@ -87,7 +87,7 @@ impl OldEconomyIndex {
 }
 
 /// Today's traded value in the AI firms, by who traded.
-#[derive(Resource, Debug, Clone, Default, PartialEq)]
+#[derive(Resource, Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EquityVolume {
     pub retail_usd: f64,
     pub institutional_usd: f64,

@@ -16,7 +16,7 @@ use crate::params::{Params, Seed};
 use crate::rng::{Purpose, normal};
 
 /// The hype state.
-#[derive(Resource, Debug, Clone)]
+#[derive(Resource, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Narrative {
     pub hype: f64,
     pub target: f64,

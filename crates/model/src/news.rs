@@ -15,7 +15,7 @@ use crate::params::{Params, Seed};
 use crate::rng::{Purpose, normal};
 
 /// News waiting to reach the narrative, and the latest releases.
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct NewsFlow {
     /// Hype change from news since the narrative last updated.
     pub hype_jump: f64,

@@ -271,6 +271,52 @@ pub struct Observations {
     pub accounts: Vec<crate::observe_economy::AccountsRow>,
 }
 
+impl Observations {
+    /// True when no row waits to be handed to the recorder.
+    pub fn is_empty(&self) -> bool {
+        let Self {
+            market,
+            sentiment,
+            compute,
+            firms,
+            retail,
+            datacenters,
+            gpus,
+            leases,
+            securities,
+            investors,
+            holdings,
+            events,
+            flows,
+            bubble,
+            macroeconomy,
+            regions,
+            accounts,
+        } = self;
+        [
+            market.len(),
+            sentiment.len(),
+            compute.len(),
+            firms.len(),
+            retail.len(),
+            datacenters.len(),
+            gpus.len(),
+            leases.len(),
+            securities.len(),
+            investors.len(),
+            holdings.len(),
+            events.len(),
+            flows.len(),
+            bubble.len(),
+            macroeconomy.len(),
+            regions.len(),
+            accounts.len(),
+        ]
+        .iter()
+        .all(|&rows| rows == 0)
+    }
+}
+
 /// The first day of the month `months` after the start month.
 pub fn month_date(start_date: i32, months: i32) -> i32 {
     let (year, month, _) = civil_from_days(start_date);

@@ -23,7 +23,7 @@ pub const HOURS_PER_YEAR: f64 = 8766.0;
 pub const HOURS_PER_MONTH: f64 = HOURS_PER_YEAR / 12.0;
 
 /// One GPU generation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Generation {
     pub index: u32,
     /// Throughput relative to an H100.
@@ -49,7 +49,7 @@ impl Generation {
 }
 
 /// Every generation released so far, oldest first, and when the next one ships.
-#[derive(Resource, Debug, Clone)]
+#[derive(Resource, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Generations {
     pub list: Vec<Generation>,
     pub next_release_month: u32,
@@ -133,7 +133,7 @@ pub fn economic_value_per_gpu_usd(
 }
 
 /// A cohort of identical GPUs bought together.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct GpuCohort {
     pub owner: AgentId,
     pub datacenter: AgentId,

@@ -9,7 +9,7 @@ use bubblesim_config::Config;
 use crate::agents::AgentId;
 
 /// The validated scenario, shared read-only by all systems.
-#[derive(Resource, Debug, Clone)]
+#[derive(Resource, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Params(pub Arc<Config>);
 
 impl std::ops::Deref for Params {
@@ -20,7 +20,7 @@ impl std::ops::Deref for Params {
 }
 
 /// The run's master seed (from `run.seed` or `--seed`).
-#[derive(Resource, Debug, Clone, Copy)]
+#[derive(Resource, Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct Seed(pub u64);
 
 /// AgentId → Entity, for systems that act on a counterparty.

@@ -18,7 +18,7 @@ use crate::params::{Params, Seed};
 use crate::rng::{Purpose, normal, stream};
 
 /// One region this quarter.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Region {
     pub activity_share: f64,
     pub datacenter_share: f64,
@@ -44,7 +44,7 @@ impl Region {
 }
 
 /// All regions, in index order.
-#[derive(Resource, Debug, Clone, Default)]
+#[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Regions {
     pub regions: Vec<Region>,
     pub in_recession: u32,

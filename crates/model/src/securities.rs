@@ -19,7 +19,7 @@ use crate::params::Params;
 use crate::waterfall::Tranche;
 
 /// What a security is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum SecurityClass {
     /// An SPV's bond, backed by one lease-back and its building.
     LeaseBond,
@@ -41,7 +41,7 @@ impl SecurityClass {
 }
 
 /// A bond or tranche.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Security {
     pub class: SecurityClass,
     /// The SPV or pool whose cash flows pay it.
@@ -137,7 +137,7 @@ pub fn par_coupon(params: &Params, expected_loss: f64) -> f64 {
 }
 
 /// A loan in a pool: the building's lease and the debt raised against it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Collateral {
     pub lease: AgentId,
     pub datacenter: AgentId,
@@ -146,7 +146,7 @@ pub struct Collateral {
 }
 
 /// A sponsor's pool of lease loans and its tranches (senior first).
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Pool {
     pub sponsor: AgentId,
     pub collateral: Vec<Collateral>,
@@ -273,13 +273,13 @@ pub fn assess_spv_bond(
 }
 
 /// Interest and principal paid this month on whole tranches, for their holders.
-#[derive(Resource, Debug, Default)]
+#[derive(Resource, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SecurityCashflows {
     pub paid: BTreeMap<AgentId, TranchePaid>,
 }
 
 /// What one whole tranche received this month.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TranchePaid {
     pub interest_usd: f64,
     pub principal_usd: f64,

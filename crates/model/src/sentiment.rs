@@ -33,7 +33,7 @@ use crate::params::{Params, Seed};
 use crate::rng::{Purpose, uniform};
 
 /// A retail investor's strategy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Strategy {
     Fundamentalist,
     Optimist,
@@ -51,7 +51,7 @@ impl Strategy {
 }
 
 /// One retail investor.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RetailInvestor {
     pub strategy: Strategy,
     pub novice: bool,
@@ -63,7 +63,7 @@ pub struct RetailInvestor {
 }
 
 /// Today's retail population counts and net orders.
-#[derive(Resource, Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RetailFlow {
     pub population: u64,
     pub optimists: u64,

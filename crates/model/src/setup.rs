@@ -41,7 +41,7 @@ use crate::shock::Rates;
 use crate::venture::{Venture, VentureFund};
 
 /// Agents other systems need to find directly.
-#[derive(Resource, Debug, Clone)]
+#[derive(Resource, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct KeyAgents {
     pub chipmaker: AgentId,
     pub sponsors: Vec<AgentId>,

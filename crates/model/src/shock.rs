@@ -24,7 +24,7 @@ use crate::firms::{AiSeller, Firm};
 use crate::params::Params;
 
 /// The shift of every interest rate since the start (the rate shock).
-#[derive(Resource, Debug, Clone, Copy, Default)]
+#[derive(Resource, Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rates {
     pub rise: f64,
 }

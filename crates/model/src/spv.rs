@@ -30,7 +30,7 @@ use crate::securities::{Security, SecurityCashflows, SecurityClass, TranchePaid,
 use crate::waterfall::Tranche;
 
 /// An SPV: one building, one lease-back, one bond.
-#[derive(Component, Debug, Clone)]
+#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Spv {
     pub sponsor: AgentId,
     pub tenant: AgentId,

@@ -16,7 +16,7 @@ use crate::narrative::Narrative;
 use crate::params::Params;
 
 /// A venture-capital fund.
-#[derive(Component, Debug, Clone, Default)]
+#[derive(Component, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct VentureFund {
     pub name: std::sync::Arc<str>,
     /// Capital allocated to AI and not yet invested.
@@ -24,7 +24,7 @@ pub struct VentureFund {
 }
 
 /// This month's allocation of venture capital and the funds' marks.
-#[derive(Resource, Debug, Clone, Default, PartialEq)]
+#[derive(Resource, Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Venture {
     /// Share of new capital going to AI pure plays.
     pub ai_share: f64,

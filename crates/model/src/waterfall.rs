@@ -6,7 +6,7 @@
 //! dollar that comes in goes out somewhere: interest, principal or residual.
 
 /// One tranche, most senior first in a structure.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tranche {
     pub principal_usd: f64,
     /// Coupon per year on outstanding principal.

@@ -62,24 +62,6 @@ impl ColumnData {
         }
     }
 
-    /// Appends another batch of the same variant.
-    pub(crate) fn append(&mut self, other: ColumnData) {
-        match (self, other) {
-            (ColumnData::U32(a), ColumnData::U32(b)) => a.extend(b),
-            (ColumnData::U64(a), ColumnData::U64(b)) => a.extend(b),
-            (ColumnData::OptU64(a), ColumnData::OptU64(b)) => a.extend(b),
-            (ColumnData::I64(a), ColumnData::I64(b)) => a.extend(b),
-            (ColumnData::F64(a), ColumnData::F64(b)) => a.extend(b),
-            (ColumnData::OptF64(a), ColumnData::OptF64(b)) => a.extend(b),
-            (ColumnData::Bool(a), ColumnData::Bool(b)) => a.extend(b),
-            (ColumnData::Date32(a), ColumnData::Date32(b)) => a.extend(b),
-            (ColumnData::Label(a), ColumnData::Label(b)) => a.extend(b),
-            (ColumnData::Name(a), ColumnData::Name(b)) => a.extend(b),
-            (ColumnData::Utf8(a), ColumnData::Utf8(b)) => a.extend(b),
-            (a, b) => unreachable!("column variants are checked before appending: {:?} vs {:?}", a.kind(), b.kind()),
-        }
-    }
-
     /// Moves the buffered values out into an Arrow array, leaving the buffer empty.
     pub(crate) fn take_array(&mut self) -> ArrayRef {
         match self {

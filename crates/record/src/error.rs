@@ -24,6 +24,12 @@ pub enum RecordError {
     },
     #[error("table `{table}`: {source}")]
     Arrow { table: String, source: arrow_schema::ArrowError },
+    /// A checkpoint, or a file it refers to, is damaged or missing.
+    #[error("{path}: {reason}; the checkpoint cannot be used")]
+    Damaged { path: PathBuf, reason: String },
+    /// A checkpoint that is intact but cannot be resumed by this build or with this config.
+    #[error("{path}: {reason}")]
+    Incompatible { path: PathBuf, reason: String },
     /// Rows handed to a table do not match its schema (a bug in the caller).
     #[error("table `{table}`: {reason}")]
     SchemaMismatch { table: String, reason: String },

@@ -4,12 +4,15 @@
 //! - `tables` lists every table of the output contract (`boom_tables` defines `flows`
 //!   and `bubble`, `economy_tables` `macro`, `regions` and `accounts`);
 //! - `columns` holds a batch of rows column by column;
-//! - `writer` streams one table to Parquet: ZSTD row groups, key-value metadata, a
-//!   temporary name renamed once the footer is written;
+//! - `writer` streams one table to Parquet: ZSTD row groups of a fixed row count into
+//!   parts, joined into `<table>.parquet` when the run completes;
+//! - `checkpoint` writes and reads `checkpoint/state.bin` (versioned, checksummed,
+//!   atomic): the model's world and where every table's output stood;
 //! - `run_dir` creates the run folder, writes `config.toml` and `manifest.json`, and
-//!   removes the folder if the run does not complete.
+//!   removes a new run's folder if it fails.
 
 mod boom_tables;
+mod checkpoint;
 mod columns;
 mod economy_tables;
 mod error;
@@ -18,11 +21,12 @@ mod schema;
 pub mod tables;
 mod writer;
 
+pub use checkpoint::{CHECKPOINT_FORMAT, Checkpoint, CheckpointHeader, checkpoint_path};
 pub use columns::ColumnData;
 pub use error::RecordError;
 pub use run_dir::{Manifest, RunDir};
 pub use schema::{ColumnSpec, ColumnType, TableSpec};
-pub use writer::{TableWriter, WriterOptions};
+pub use writer::{TablePosition, TableWriter, WriterOptions};
 
 /// The Markdown reference of every table, as `bubblesim schema` prints it.
 pub fn schema_markdown() -> String {

@@ -1,6 +1,9 @@
 //! The run folder: created fresh (an existing one is refused unless the caller asks to
-//! replace it), holding the resolved `config.toml`, one Parquet file per table and
-//! `manifest.json`, written last. A run that fails is removed whole.
+//! replace it), holding the resolved `config.toml`, `manifest.json` (its `status` says
+//! whether the run is `running`, `interrupted` or `complete`), the latest checkpoint
+//! under `checkpoint/` while the run is unfinished, and one Parquet file per table once
+//! it completes. A new run that fails is removed whole; an interrupted or killed one
+//! stays, to be resumed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,7 +19,12 @@ pub struct Manifest {
     pub scenario: String,
     pub seed: u64,
     pub config_sha256: String,
+    /// `running`, `interrupted` or `complete`.
     pub status: String,
+    /// Trading days between checkpoints (none if the run writes none on its own).
+    pub checkpoint_every_ticks: Option<u32>,
+    /// While unfinished: the trading days the last checkpoint holds.
+    pub checkpoint_ticks: Option<u32>,
     pub ticks: u32,
     pub first_date: String,
     pub last_date: String,
@@ -29,99 +37,107 @@ pub struct Manifest {
     pub summary: BTreeMap<String, f64>,
 }
 
-/// A run folder being filled. Everything is written into a hidden staging folder beside
-/// the target (`.<name>.partial`); `complete` moves it into place, so the target only ever
-/// holds a finished run, and a run that fails or is interrupted leaves the target as it was.
+/// A run folder being filled.
 pub struct RunDir {
-    target: PathBuf,
-    staging: PathBuf,
-    force: bool,
+    path: PathBuf,
+    /// Remove the folder if the run neither completes nor is kept (a new run's failure).
+    remove_on_failure: bool,
     done: bool,
 }
 
 /// Whether `path` may be replaced by `--force`: an empty folder, or one that a previous
-/// run wrote (it holds `manifest.json` or `config.toml` and nothing but files).
+/// run wrote (it holds `manifest.json` or `config.toml`, and no folder but `checkpoint`).
 fn replaceable(path: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(path) else { return false };
     let mut names = Vec::new();
     for entry in entries.flatten() {
-        if entry.file_type().map(|t| !t.is_file()).unwrap_or(true) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
+        if !is_file && name != "checkpoint" {
             return false;
         }
-        names.push(entry.file_name().to_string_lossy().into_owned());
+        names.push(name);
     }
     names.is_empty() || names.iter().any(|n| n == "manifest.json" || n == "config.toml")
 }
 
 impl RunDir {
-    /// Prepares a run into `path`. An existing `path` is an error unless `force`; even
-    /// then only an empty folder or an earlier run folder is replaced, and only once the
-    /// new run completes.
+    /// Prepares a new run in `path`. An existing `path` is an error unless `force`; even
+    /// then only an empty folder or an earlier run folder is replaced.
     pub fn create(path: &Path, force: bool) -> Result<Self, RecordError> {
         if path.exists() && !force {
             return Err(RecordError::Exists(path.to_owned()));
         }
-        if path.exists() && !(path.is_dir() && replaceable(path)) {
-            return Err(RecordError::NotARunFolder(path.to_owned()));
+        if path.exists() {
+            if !(path.is_dir() && replaceable(path)) {
+                return Err(RecordError::NotARunFolder(path.to_owned()));
+            }
+            std::fs::remove_dir_all(path).map_err(RecordError::io(path))?;
         }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "run".to_owned());
-        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(RecordError::io(parent))?;
-        let staging = parent.join(format!(".{name}.partial"));
-        // A staging folder left by a killed run is ours to clear.
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(RecordError::io(&staging))?;
-        }
-        std::fs::create_dir(&staging).map_err(RecordError::io(&staging))?;
+        std::fs::create_dir_all(path).map_err(RecordError::io(path))?;
         Ok(Self {
-            target: path.to_owned(),
-            staging,
-            force,
+            path: path.to_owned(),
+            remove_on_failure: true,
             done: false,
         })
     }
 
-    /// Where files are written while the run is in progress.
+    /// Opens an unfinished run folder to resume it. It is never removed, whatever happens.
+    pub fn open(path: &Path) -> Result<Self, RecordError> {
+        if !path.join("config.toml").is_file() {
+            return Err(RecordError::NotARunFolder(path.to_owned()));
+        }
+        Ok(Self {
+            path: path.to_owned(),
+            remove_on_failure: false,
+            done: false,
+        })
+    }
+
     pub fn path(&self) -> &Path {
-        &self.staging
+        &self.path
     }
 
     /// Writes a file atomically (temporary name, then rename).
     pub fn write_file(&self, name: &str, contents: &[u8]) -> Result<(), RecordError> {
-        let temp = self.staging.join(format!(".{name}.partial"));
-        let target = self.staging.join(name);
+        let temp = self.path.join(format!(".{name}.partial"));
+        let target = self.path.join(name);
         std::fs::write(&temp, contents).map_err(RecordError::io(&temp))?;
         std::fs::rename(&temp, &target).map_err(RecordError::io(&target))
     }
 
-    /// Writes the manifest last and moves the run into place (replacing an earlier run
-    /// folder when forced). Returns the final path.
-    pub fn complete(mut self, manifest: &Manifest) -> Result<PathBuf, RecordError> {
+    /// Writes `manifest.json` (atomically).
+    pub fn write_manifest(&self, manifest: &Manifest) -> Result<(), RecordError> {
         let json = serde_json::to_string_pretty(manifest).map_err(|err| RecordError::Io {
-            path: self.staging.join("manifest.json"),
+            path: self.path.join("manifest.json"),
             source: err.into(),
         })?;
-        self.write_file("manifest.json", json.as_bytes())?;
-        if self.target.exists() {
-            if !self.force {
-                return Err(RecordError::Exists(self.target.clone()));
-            }
-            std::fs::remove_dir_all(&self.target).map_err(RecordError::io(&self.target))?;
+        self.write_file("manifest.json", json.as_bytes())
+    }
+
+    /// Writes the final manifest and removes the checkpoint. Returns the folder's path.
+    pub fn complete(mut self, manifest: &Manifest) -> Result<PathBuf, RecordError> {
+        self.write_manifest(manifest)?;
+        let checkpoint = self.path.join("checkpoint");
+        if checkpoint.exists() {
+            std::fs::remove_dir_all(&checkpoint).map_err(RecordError::io(&checkpoint))?;
         }
-        std::fs::rename(&self.staging, &self.target).map_err(RecordError::io(&self.target))?;
         self.done = true;
-        Ok(self.target.clone())
+        Ok(self.path.clone())
+    }
+
+    /// Leaves the folder as it is (an interrupted run, to be resumed).
+    pub fn keep(mut self) -> PathBuf {
+        self.done = true;
+        self.path.clone()
     }
 }
 
 impl Drop for RunDir {
-    /// A run that did not complete leaves nothing behind (and the target untouched).
+    /// A new run that did not complete, and was not kept, leaves nothing behind.
     fn drop(&mut self) {
-        if !self.done {
-            let _ = std::fs::remove_dir_all(&self.staging);
+        if !self.done && self.remove_on_failure {
+            let _ = std::fs::remove_dir_all(&self.path);
         }
     }
 }

@@ -1,16 +1,34 @@
-//! Streaming Parquet writer for one table. Rows arrive in column batches, are buffered
-//! up to one row group, and are written as ZSTD-compressed row groups, so memory stays
-//! flat however long the run. The file is written under a hidden temporary name and
-//! renamed only once its footer is written: a `<table>.parquet` is always complete.
+//! Streaming Parquet writer for one table.
+//!
+//! Rows arrive in column batches and wait in memory until they fill a row group of
+//! exactly `row_group_rows` rows; each full row group is encoded (ZSTD) into the table's
+//! current *part*, a complete Parquet file under `checkpoint/parts/`. Memory therefore
+//! stays flat however long the run.
+//!
+//! A checkpoint closes the current part and saves the rows still waiting in a small
+//! Parquet file of their own; resuming reads them back. Row groups are cut by row count
+//! alone, and each is handed to the encoder as one batch, so the encoded bytes do not
+//! depend on when rows arrived, on checkpoints, or on resumption.
+//!
+//! `finish` writes the last, shorter row group, then splices the parts' column chunks
+//! (page indexes included) into `<table>.parquet` without re-encoding them — written
+//! under a hidden temporary name and renamed once its footer is written, so a
+//! `<table>.parquet` is always complete.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use arrow_array::RecordBatch;
-use parquet::arrow::ArrowWriter;
+use arrow_schema::SchemaRef;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::{ArrowSchemaConverter, ArrowWriter, add_encoded_arrow_schema_to_metadata};
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::metadata::KeyValue;
+use parquet::column::writer::ColumnCloseResult;
+use parquet::file::metadata::{KeyValue, PageIndexPolicy, ParquetMetaDataReader};
 use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use serde::{Deserialize, Serialize};
 
 use crate::columns::ColumnData;
 use crate::error::RecordError;
@@ -25,49 +43,124 @@ pub struct WriterOptions {
     pub metadata: Vec<(String, String)>,
 }
 
+/// Where a table's output stood at a checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TablePosition {
+    /// The closed parts, in order, with their sizes in bytes (file names in `parts/`).
+    pub parts: Vec<(String, u64)>,
+    /// The file in `pending/` holding the rows not yet in a row group, if any.
+    pub pending: Option<String>,
+    /// Rows handed to the table so far (in parts and pending).
+    pub rows: u64,
+}
+
+/// The run folder's sub-folders for parts and pending rows.
+pub(crate) fn parts_dir(run_dir: &Path) -> PathBuf {
+    run_dir.join("checkpoint").join("parts")
+}
+
+pub(crate) fn pending_dir(run_dir: &Path) -> PathBuf {
+    run_dir.join("checkpoint").join("pending")
+}
+
+/// The part being written.
+struct OpenPart {
+    name: String,
+    temp_path: PathBuf,
+    writer: ArrowWriter<File>,
+}
+
 /// A table being written.
 pub struct TableWriter {
     spec: TableSpec,
-    final_path: PathBuf,
-    temp_path: PathBuf,
-    writer: Option<ArrowWriter<File>>,
-    buffer: Vec<ColumnData>,
-    buffered_rows: usize,
+    schema: SchemaRef,
+    run_dir: PathBuf,
+    properties: WriterProperties,
+    part: Option<OpenPart>,
+    parts: Vec<(String, u64)>,
+    /// Rows not yet in a row group, oldest first.
+    waiting: Vec<RecordBatch>,
+    waiting_rows: usize,
     row_group_rows: usize,
-    rows_written: u64,
+    rows: u64,
+}
+
+fn parquet_error(path: &Path) -> impl FnOnce(parquet::errors::ParquetError) -> RecordError + '_ {
+    move |source| RecordError::Parquet {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 impl TableWriter {
-    /// Opens `<dir>/.<table>.parquet.partial` for writing.
-    pub fn create(dir: &Path, spec: TableSpec, options: &WriterOptions) -> Result<Self, RecordError> {
-        let final_path = dir.join(format!("{}.parquet", spec.name));
-        let temp_path = dir.join(format!(".{}.parquet.partial", spec.name));
-        let file = File::create(&temp_path).map_err(RecordError::io(&temp_path))?;
-        let level = ZstdLevel::try_new(options.zstd_level).map_err(|source| RecordError::Parquet {
-            path: temp_path.clone(),
-            source,
-        })?;
+    /// Starts the table's output in `run_dir` (nothing is written before the first row group).
+    pub fn create(run_dir: &Path, spec: TableSpec, options: &WriterOptions) -> Result<Self, RecordError> {
+        let level = ZstdLevel::try_new(options.zstd_level).map_err(parquet_error(run_dir))?;
         let mut metadata: Vec<KeyValue> = options.metadata.iter().map(|(k, v)| KeyValue::new(k.clone(), v.clone())).collect();
         metadata.push(KeyValue::new("bubblesim.table".to_owned(), spec.name.to_owned()));
         let properties = WriterProperties::builder()
             .set_compression(Compression::ZSTD(level))
-            .set_max_row_group_row_count(Some(options.row_group_rows))
+            // Row groups are cut by `flush`, never inside a batch.
+            .set_max_row_group_row_count(None)
             .set_key_value_metadata(Some(metadata))
             .build();
-        let writer = ArrowWriter::try_new(file, spec.arrow_schema(), Some(properties)).map_err(|source| RecordError::Parquet {
-            path: temp_path.clone(),
-            source,
-        })?;
+        std::fs::create_dir_all(parts_dir(run_dir)).map_err(RecordError::io(parts_dir(run_dir)))?;
         Ok(Self {
+            schema: spec.arrow_schema(),
             spec,
-            final_path,
-            temp_path,
-            writer: Some(writer),
-            buffer: Vec::new(),
-            buffered_rows: 0,
+            run_dir: run_dir.to_owned(),
+            properties,
+            part: None,
+            parts: Vec::new(),
+            waiting: Vec::new(),
+            waiting_rows: 0,
             row_group_rows: options.row_group_rows.max(1),
-            rows_written: 0,
+            rows: 0,
         })
+    }
+
+    /// Continues a table from a checkpoint's `position`: its parts stand, its waiting
+    /// rows are read back.
+    pub fn resume(run_dir: &Path, spec: TableSpec, options: &WriterOptions, position: &TablePosition) -> Result<Self, RecordError> {
+        let mut writer = Self::create(run_dir, spec, options)?;
+        for (name, bytes) in &position.parts {
+            let path = parts_dir(run_dir).join(name);
+            let found = std::fs::metadata(&path).map_err(RecordError::io(&path))?.len();
+            if found != *bytes {
+                return Err(RecordError::Damaged {
+                    path,
+                    reason: format!("it has {found} bytes, the checkpoint recorded {bytes}"),
+                });
+            }
+        }
+        writer.parts = position.parts.clone();
+        if let Some(name) = &position.pending {
+            let path = pending_dir(run_dir).join(name);
+            let file = File::open(&path).map_err(RecordError::io(&path))?;
+            let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+                .and_then(|builder| builder.build())
+                .map_err(parquet_error(&path))?;
+            for batch in reader {
+                let batch = batch.map_err(|source| RecordError::Arrow {
+                    table: writer.spec.name.to_owned(),
+                    source,
+                })?;
+                let batch = RecordBatch::try_new(writer.schema.clone(), batch.columns().to_vec()).map_err(|source| RecordError::Arrow {
+                    table: writer.spec.name.to_owned(),
+                    source,
+                })?;
+                writer.waiting_rows += batch.num_rows();
+                writer.waiting.push(batch);
+            }
+        }
+        writer.rows = position.rows;
+        if writer.waiting_rows as u64 > writer.rows {
+            return Err(RecordError::Damaged {
+                path: pending_dir(run_dir),
+                reason: format!("table `{}` has more rows waiting than it was handed", writer.spec.name),
+            });
+        }
+        Ok(writer)
     }
 
     pub fn name(&self) -> &'static str {
@@ -75,7 +168,7 @@ impl TableWriter {
     }
 
     /// Appends a batch of rows, one `ColumnData` per column in the spec's order.
-    pub fn push(&mut self, columns: Vec<ColumnData>) -> Result<(), RecordError> {
+    pub fn push(&mut self, mut columns: Vec<ColumnData>) -> Result<(), RecordError> {
         let mismatch = |reason: String| RecordError::SchemaMismatch {
             table: self.spec.name.to_owned(),
             reason,
@@ -104,62 +197,155 @@ impl TableWriter {
         if rows == 0 {
             return Ok(());
         }
-        if self.buffer.is_empty() {
-            self.buffer = columns;
-        } else {
-            for (buffer, data) in self.buffer.iter_mut().zip(columns) {
-                buffer.append(data);
-            }
-        }
-        self.buffered_rows += rows;
-        if self.buffered_rows >= self.row_group_rows {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    /// Writes the buffered rows.
-    fn flush(&mut self) -> Result<(), RecordError> {
-        if self.buffered_rows == 0 {
-            return Ok(());
-        }
-        let arrays = self.buffer.iter_mut().map(ColumnData::take_array).collect();
-        let batch = RecordBatch::try_new(self.spec.arrow_schema(), arrays).map_err(|source| RecordError::Arrow {
+        let arrays = columns.iter_mut().map(ColumnData::take_array).collect();
+        let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(|source| RecordError::Arrow {
             table: self.spec.name.to_owned(),
             source,
         })?;
-        if let Some(writer) = self.writer.as_mut() {
-            writer.write(&batch).map_err(|source| RecordError::Parquet {
-                path: self.temp_path.clone(),
-                source,
-            })?;
+        self.waiting.push(batch);
+        self.waiting_rows += rows;
+        self.rows += rows as u64;
+        while self.waiting_rows >= self.row_group_rows {
+            self.write_row_group(self.row_group_rows)?;
         }
-        self.rows_written += self.buffered_rows as u64;
-        self.buffered_rows = 0;
         Ok(())
     }
 
-    /// Writes what is buffered and the footer, then renames the file into place.
-    /// Returns the number of rows written.
-    pub fn finish(mut self) -> Result<u64, RecordError> {
-        self.flush()?;
-        if let Some(writer) = self.writer.take() {
-            writer.close().map_err(|source| RecordError::Parquet {
-                path: self.temp_path.clone(),
-                source,
-            })?;
+    /// All waiting rows as one batch (the waiting list is left empty).
+    fn take_waiting(&mut self) -> Result<RecordBatch, RecordError> {
+        let batches = std::mem::take(&mut self.waiting);
+        self.waiting_rows = 0;
+        arrow_select::concat::concat_batches(&self.schema, &batches).map_err(|source| RecordError::Arrow {
+            table: self.spec.name.to_owned(),
+            source,
+        })
+    }
+
+    /// Encodes the first `rows` waiting rows as one row group of the current part.
+    fn write_row_group(&mut self, rows: usize) -> Result<(), RecordError> {
+        let all = self.take_waiting()?;
+        let rows = rows.min(all.num_rows());
+        if all.num_rows() > rows {
+            self.waiting_rows = all.num_rows() - rows;
+            self.waiting.push(all.slice(rows, self.waiting_rows));
         }
-        std::fs::rename(&self.temp_path, &self.final_path).map_err(RecordError::io(&self.final_path))?;
-        Ok(self.rows_written)
+        if rows == 0 {
+            return Ok(());
+        }
+        if self.part.is_none() {
+            let name = format!("{}.{:05}.parquet", self.spec.name, self.parts.len());
+            let temp_path = parts_dir(&self.run_dir).join(format!(".{name}.partial"));
+            let file = File::create(&temp_path).map_err(RecordError::io(&temp_path))?;
+            let writer =
+                ArrowWriter::try_new(file, self.schema.clone(), Some(self.properties.clone())).map_err(parquet_error(&temp_path))?;
+            self.part = Some(OpenPart { name, temp_path, writer });
+        }
+        if let Some(part) = self.part.as_mut() {
+            part.writer.write(&all.slice(0, rows)).map_err(parquet_error(&part.temp_path))?;
+            part.writer.flush().map_err(parquet_error(&part.temp_path))?;
+        }
+        Ok(())
+    }
+
+    /// Closes the current part, if one is open, and adds it to the list.
+    fn close_part(&mut self) -> Result<(), RecordError> {
+        let Some(part) = self.part.take() else { return Ok(()) };
+        part.writer.close().map_err(parquet_error(&part.temp_path))?;
+        let path = parts_dir(&self.run_dir).join(&part.name);
+        std::fs::rename(&part.temp_path, &path).map_err(RecordError::io(&path))?;
+        let bytes = std::fs::metadata(&path).map_err(RecordError::io(&path))?.len();
+        self.parts.push((part.name, bytes));
+        Ok(())
+    }
+
+    /// Makes everything written so far durable for checkpoint number `sequence`: closes
+    /// the current part and saves the waiting rows (which stay waiting).
+    pub fn checkpoint(&mut self, sequence: u64) -> Result<TablePosition, RecordError> {
+        self.close_part()?;
+        let pending = if self.waiting_rows > 0 {
+            let batch = self.take_waiting()?;
+            self.waiting_rows = batch.num_rows();
+            self.waiting.push(batch.clone());
+            let dir = pending_dir(&self.run_dir);
+            std::fs::create_dir_all(&dir).map_err(RecordError::io(&dir))?;
+            let name = format!("{}.{sequence:06}.parquet", self.spec.name);
+            let path = dir.join(&name);
+            let file = File::create(&path).map_err(RecordError::io(&path))?;
+            let mut writer = ArrowWriter::try_new(file, self.schema.clone(), None).map_err(parquet_error(&path))?;
+            writer.write(&batch).map_err(parquet_error(&path))?;
+            let file = writer.into_inner().map_err(parquet_error(&path))?;
+            file.sync_all().map_err(RecordError::io(&path))?;
+            Some(name)
+        } else {
+            None
+        };
+        for (name, _) in &self.parts {
+            let path = parts_dir(&self.run_dir).join(name);
+            File::open(&path).and_then(|f| f.sync_all()).map_err(RecordError::io(&path))?;
+        }
+        Ok(TablePosition {
+            parts: self.parts.clone(),
+            pending,
+            rows: self.rows,
+        })
+    }
+
+    /// Writes the last row group, then joins the parts into `<table>.parquet`. Returns
+    /// the number of rows written.
+    pub fn finish(mut self) -> Result<u64, RecordError> {
+        self.write_row_group(self.waiting_rows)?;
+        self.close_part()?;
+        let final_path = self.run_dir.join(format!("{}.parquet", self.spec.name));
+        let temp_path = self.run_dir.join(format!(".{}.parquet.partial", self.spec.name));
+        let mut properties = self.properties.clone();
+        add_encoded_arrow_schema_to_metadata(&self.schema, &mut properties);
+        let schema = ArrowSchemaConverter::new()
+            .convert(&self.schema)
+            .map_err(parquet_error(&final_path))?;
+        let file = File::create(&temp_path).map_err(RecordError::io(&temp_path))?;
+        let mut out = SerializedFileWriter::new(file, schema.root_schema_ptr(), Arc::new(properties)).map_err(parquet_error(&temp_path))?;
+        let mut rows = 0u64;
+        for (name, _) in &self.parts {
+            let path = parts_dir(&self.run_dir).join(name);
+            let part = File::open(&path).map_err(RecordError::io(&path))?;
+            let metadata = ParquetMetaDataReader::new()
+                .with_page_index_policy(PageIndexPolicy::Optional)
+                .parse_and_finish(&part)
+                .map_err(parquet_error(&path))?;
+            for (index, group) in metadata.row_groups().iter().enumerate() {
+                let page_index = metadata.page_index_for_row_group(index);
+                let mut group_out = out.next_row_group().map_err(parquet_error(&temp_path))?;
+                for (column_index, column) in group.columns().iter().enumerate() {
+                    let close = ColumnCloseResult {
+                        bytes_written: column.compressed_size() as u64,
+                        rows_written: group.num_rows() as u64,
+                        metadata: column.clone(),
+                        bloom_filter: None,
+                        column_index: page_index.column_index(column_index).cloned(),
+                        offset_index: page_index.offset_index(column_index).cloned(),
+                    };
+                    group_out.append_column(&part, close).map_err(parquet_error(&path))?;
+                }
+                group_out.close().map_err(parquet_error(&temp_path))?;
+                rows += group.num_rows() as u64;
+            }
+        }
+        out.close().map_err(parquet_error(&temp_path))?;
+        std::fs::rename(&temp_path, &final_path).map_err(RecordError::io(&final_path))?;
+        for (name, _) in &self.parts {
+            let _ = std::fs::remove_file(parts_dir(&self.run_dir).join(name));
+        }
+        Ok(rows)
     }
 }
 
 impl Drop for TableWriter {
-    /// A writer dropped before `finish` leaves no half-written file behind.
+    /// A writer dropped unfinished leaves no half-written part behind (closed parts stay:
+    /// a checkpoint may refer to them).
     fn drop(&mut self) {
-        if self.writer.is_some() {
-            self.writer = None;
-            let _ = std::fs::remove_file(&self.temp_path);
+        if let Some(part) = self.part.take() {
+            drop(part.writer);
+            let _ = std::fs::remove_file(&part.temp_path);
         }
     }
 }
