@@ -49,6 +49,7 @@ fn record_failure(err: RecordError) -> Failure {
 fn writer_options(config: &bubblesim_config::Config, resolved: &str, config_sha256: &str) -> WriterOptions {
     WriterOptions {
         row_group_rows: config.record.row_group_rows as usize,
+        row_group_ticks: config.record.row_group_ticks,
         zstd_level: config.record.zstd_level,
         metadata: vec![
             ("bubblesim.version".to_owned(), VERSION.to_owned()),

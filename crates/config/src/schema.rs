@@ -77,6 +77,7 @@ pub struct RecordConfig {
     pub bubble_every_ticks: u32,
     pub accounts_every_ticks: u32,
     pub row_group_rows: u32,
+    pub row_group_ticks: u32,
     pub zstd_level: i32,
 }
 

@@ -136,6 +136,7 @@ pub fn validate(config: &Config) -> Result<(), Problem> {
         record.within(key, every.into(), 1.0, 1_000_000.0)?;
     }
     record.within("row_group_rows", r.row_group_rows.into(), 1.0, 10_000_000.0)?;
+    record.within("row_group_ticks", r.row_group_ticks.into(), 1.0, 1_000_000.0)?;
     record.within("zstd_level", r.zstd_level.into(), 1.0, 22.0)?;
 
     let demand = at("demand");

@@ -359,6 +359,7 @@ pub fn order_gpus(
                         utilisation: 0.0,
                         impaired: false,
                         retired: false,
+                        retired_tick: 0,
                     },
                 );
                 slot.free_watts -= count * watts_per_gpu;

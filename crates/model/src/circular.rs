@@ -368,6 +368,7 @@ mod tests {
             utilisation: 0.0,
             impaired: false,
             retired: false,
+            retired_tick: 0,
         });
         // A quarter of the cloud's GPUs are the contract's, installed this month; the
         // newest generation is 60% busy at $2 an H100-hour.

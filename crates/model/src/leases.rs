@@ -482,6 +482,7 @@ pub fn renegotiate_leases(
         cohort.economic_value_usd = 0.0;
         cohort.utilisation = 0.0;
         cohort.retired = true;
+        cohort.retired_tick = clock.tick;
     }
     for ((owner, building), (count, book)) in written_off {
         if let Ok(mut accounts) = accounts.get_mut(directory.get(owner)) {

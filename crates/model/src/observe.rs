@@ -550,7 +550,11 @@ pub fn record_infrastructure(
         }
     }
     if due(&clock, record.gpus_every_ticks) {
-        for (id, cohort) in cohorts.iter().sort::<&AgentId>() {
+        // A retired cohort is written on the first record after its retirement, then no
+        // longer: the table (and the recorder's memory) does not grow with dead cohorts.
+        let since_last_record = record.gpus_every_ticks.max(1);
+        let recorded = |c: &&GpuCohort| !c.retired || tick - c.retired_tick < since_last_record;
+        for (id, cohort) in cohorts.iter().sort::<&AgentId>().filter(|(_, c)| recorded(c)) {
             out.gpus.push(GpuRow {
                 tick,
                 date,

@@ -149,6 +149,9 @@ pub struct GpuCohort {
     pub utilisation: f64,
     pub impaired: bool,
     pub retired: bool,
+    /// The tick it was retired on (meaningful once `retired`): the recorder writes a
+    /// retired cohort once more, then no longer.
+    pub retired_tick: u32,
 }
 
 impl GpuCohort {
@@ -240,6 +243,7 @@ pub fn revalue_cohorts(
             cohort.economic_value_usd = 0.0;
             cohort.utilisation = 0.0;
             cohort.retired = true;
+            cohort.retired_tick = clock.tick;
         } else if clock.quarter_start && cohort.economic_value_usd < gpus.impairment_trigger * cohort.book_value_usd {
             entry.impairment_usd += cohort.book_value_usd - cohort.economic_value_usd;
             entry.impaired_cohorts += 1;

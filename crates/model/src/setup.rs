@@ -467,6 +467,7 @@ fn spawn_initial_fleet(
                 utilisation: 0.0,
                 impaired: false,
                 retired: false,
+                retired_tick: 0,
             },
         );
     }

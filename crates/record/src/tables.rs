@@ -288,7 +288,12 @@ pub fn gpus() -> TableSpec {
             col("economic_value_usd", F64, "USD", "present value of expected rents net of power"),
             col("book_value_usd", F64, "USD", "straight-line book value after impairments"),
             col("impaired", Bool, "flag", "written down at least once"),
-            col("retired", Bool, "flag", "taken out of service"),
+            col(
+                "retired",
+                Bool,
+                "flag",
+                "taken out of service (a retired cohort appears on the first record after it retires, then no longer)",
+            ),
         ],
     )
 }

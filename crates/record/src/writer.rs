@@ -1,9 +1,9 @@
 //! Streaming Parquet writer for one table.
 //!
 //! Rows arrive in column batches and wait in memory until they fill a row group of
-//! exactly `row_group_rows` rows; each full row group is encoded (ZSTD) into the table's
-//! current *part*, a complete Parquet file under `checkpoint/parts/`. Memory therefore
-//! stays flat however long the run.
+//! `row_group_rows` rows or `row_group_ticks` trading days, whichever is first; each full row group is encoded (ZSTD) into the table's
+//! current *part*, a complete Parquet file of at most 16 row groups under
+//! `checkpoint/parts/`. Memory therefore stays flat however long the run.
 //!
 //! A checkpoint closes the current part and saves the rows still waiting in a small
 //! Parquet file of their own; resuming reads them back. Row groups are cut by row count
@@ -19,7 +19,9 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow_array::RecordBatch;
+use arrow_array::cast::AsArray;
+use arrow_array::types::UInt32Type;
+use arrow_array::{RecordBatch, UInt32Array};
 use arrow_schema::SchemaRef;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::{ArrowSchemaConverter, ArrowWriter, add_encoded_arrow_schema_to_metadata};
@@ -32,12 +34,23 @@ use serde::{Deserialize, Serialize};
 
 use crate::columns::ColumnData;
 use crate::error::RecordError;
-use crate::schema::TableSpec;
+use crate::schema::{ColumnType, TableSpec};
+
+/// Row groups a part holds before the next one starts. An open Parquet writer keeps the
+/// metadata of every row group it has written until it closes, so bounding a part's
+/// length keeps memory flat however long the run.
+const ROW_GROUPS_PER_PART: usize = 16;
+
+/// Batches waiting for a row group before they are joined into one.
+const MAX_WAITING_BATCHES: usize = 32;
 
 /// Settings shared by every table of a run.
 #[derive(Debug, Clone)]
 pub struct WriterOptions {
     pub row_group_rows: usize,
+    /// A row group also ends before the first row this many ticks after its first row
+    /// (tables whose first column is `tick`).
+    pub row_group_ticks: u32,
     pub zstd_level: i32,
     /// Key-value metadata stored in every file's footer (resolved config, seed, …).
     pub metadata: Vec<(String, String)>,
@@ -82,6 +95,8 @@ pub struct TableWriter {
     waiting: Vec<RecordBatch>,
     waiting_rows: usize,
     row_group_rows: usize,
+    /// Set for tables whose first column is `tick`.
+    row_group_ticks: Option<u32>,
     rows: u64,
 }
 
@@ -107,7 +122,6 @@ impl TableWriter {
         std::fs::create_dir_all(parts_dir(run_dir)).map_err(RecordError::io(parts_dir(run_dir)))?;
         Ok(Self {
             schema: spec.arrow_schema(),
-            spec,
             run_dir: run_dir.to_owned(),
             properties,
             part: None,
@@ -115,6 +129,9 @@ impl TableWriter {
             waiting: Vec::new(),
             waiting_rows: 0,
             row_group_rows: options.row_group_rows.max(1),
+            row_group_ticks: (spec.columns.first().map(|c| (c.name, c.kind)) == Some(("tick", ColumnType::U32)))
+                .then_some(options.row_group_ticks.max(1)),
+            spec,
             rows: 0,
         })
     }
@@ -205,10 +222,38 @@ impl TableWriter {
         self.waiting.push(batch);
         self.waiting_rows += rows;
         self.rows += rows as u64;
-        while self.waiting_rows >= self.row_group_rows {
-            self.write_row_group(self.row_group_rows)?;
+        while let Some(rows) = self.complete_row_group() {
+            self.write_row_group(rows)?;
+        }
+        if self.waiting.len() >= MAX_WAITING_BATCHES {
+            // A table that gets a row or two per hand-over (the monthly `macro`) would
+            // otherwise keep hundreds of tiny batches, each with its own buffers.
+            let all = self.take_waiting()?;
+            self.waiting_rows = all.num_rows();
+            self.waiting.push(self.compact(all)?);
         }
         Ok(())
+    }
+
+    /// The rows of the next row group, if it is complete: `row_group_rows` rows, or the
+    /// rows before the first one `row_group_ticks` ticks after the group's first row.
+    /// Decided by the rows alone, so the groups are the same however the rows arrive.
+    fn complete_row_group(&self) -> Option<usize> {
+        let full = (self.waiting_rows >= self.row_group_rows).then_some(self.row_group_rows);
+        let span = self.row_group_ticks?;
+        let ticks = |batch: &RecordBatch| batch.column(0).as_primitive_opt::<UInt32Type>().map(|t| t.values().clone());
+        let first = self.waiting.first().and_then(ticks)?.first().copied()?;
+        let end = first.saturating_add(span);
+        let mut before = 0;
+        for batch in &self.waiting {
+            // Ticks never decrease within a table.
+            let cut = ticks(batch)?.partition_point(|&tick| tick < end);
+            if cut < batch.num_rows() || before + cut >= self.row_group_rows {
+                return Some((before + cut).min(self.row_group_rows));
+            }
+            before += batch.num_rows();
+        }
+        full
     }
 
     /// All waiting rows as one batch (the waiting list is left empty).
@@ -221,13 +266,37 @@ impl TableWriter {
         })
     }
 
+    /// Copies the rows left over after a row group out of the batch they were cut from,
+    /// keeping only the dictionary values they use. Without this, the leftovers would
+    /// keep the whole row group's buffers alive, and carry every label seen so far into
+    /// the next concatenation, so memory would grow with the run.
+    fn compact(&self, rest: RecordBatch) -> Result<RecordBatch, RecordError> {
+        let arrow = |source| RecordError::Arrow {
+            table: self.spec.name.to_owned(),
+            source,
+        };
+        let indices = UInt32Array::from_iter_values(0..rest.num_rows() as u32);
+        let copied = arrow_select::take::take_record_batch(&rest, &indices).map_err(arrow)?;
+        let columns = copied
+            .columns()
+            .iter()
+            .map(|column| match column.as_any_dictionary_opt() {
+                Some(dictionary) => arrow_select::dictionary::garbage_collect_any_dictionary(dictionary),
+                None => Ok(column.clone()),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(arrow)?;
+        RecordBatch::try_new(self.schema.clone(), columns).map_err(arrow)
+    }
+
     /// Encodes the first `rows` waiting rows as one row group of the current part.
     fn write_row_group(&mut self, rows: usize) -> Result<(), RecordError> {
         let all = self.take_waiting()?;
         let rows = rows.min(all.num_rows());
         if all.num_rows() > rows {
             self.waiting_rows = all.num_rows() - rows;
-            self.waiting.push(all.slice(rows, self.waiting_rows));
+            let rest = self.compact(all.slice(rows, self.waiting_rows))?;
+            self.waiting.push(rest);
         }
         if rows == 0 {
             return Ok(());
@@ -240,9 +309,14 @@ impl TableWriter {
                 ArrowWriter::try_new(file, self.schema.clone(), Some(self.properties.clone())).map_err(parquet_error(&temp_path))?;
             self.part = Some(OpenPart { name, temp_path, writer });
         }
+        let mut full = false;
         if let Some(part) = self.part.as_mut() {
             part.writer.write(&all.slice(0, rows)).map_err(parquet_error(&part.temp_path))?;
             part.writer.flush().map_err(parquet_error(&part.temp_path))?;
+            full = part.writer.flushed_row_groups().len() >= ROW_GROUPS_PER_PART;
+        }
+        if full {
+            self.close_part()?;
         }
         Ok(())
     }
