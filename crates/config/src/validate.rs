@@ -500,7 +500,7 @@ fn validate_infrastructure(config: &Config) -> Result<(), Problem> {
 
     let dc = at("datacenters");
     let d = &config.datacenters;
-    dc.within("capacity_mw", d.capacity_mw, 1.0, 100_000.0)?;
+    dc.within("capacity_mw", d.capacity_mw, 0.1, 100_000.0)?;
     dc.non_negative("rent_usd_per_mw_month", d.rent_usd_per_mw_month)?;
     dc.rate("rent_escalator_per_year", d.rent_escalator_per_year)?;
     dc.within("lease_term_years", d.lease_term_years, 0.25, 100.0)?;

@@ -8,6 +8,13 @@ use bevy_ecs::prelude::{Component, Resource};
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct AgentId(pub u64);
 
+/// True when `ids` (a query's storage order) already increase. Ids are handed out in
+/// spawn order, so this is the usual case: a system that must reduce in id order checks
+/// it (one pass over the ids) and sorts only when it fails — the same order either way.
+pub fn in_id_order<'a>(ids: impl Iterator<Item = &'a AgentId>) -> bool {
+    ids.is_sorted()
+}
+
 /// Hands out [`AgentId`]s in spawn order, so the same config always gives the same ids.
 #[derive(Resource, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct IdAllocator {

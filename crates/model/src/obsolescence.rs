@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use bevy_ecs::prelude::*;
 use bubblesim_config::GpuConfig;
 
-use crate::agents::AgentId;
+use crate::agents::{AgentId, in_id_order};
 use crate::calendar::Clock;
 use crate::events::{EventKind, EventLog};
 use crate::firms::Accounts;
@@ -185,13 +185,68 @@ pub fn release_generations(params: Res<Params>, clock: Res<Clock>, mut generatio
 }
 
 /// Write-downs booked this month per owner, in id order.
-#[derive(Default)]
-struct OwnerCharges {
-    depreciation_usd: f64,
-    impairment_usd: f64,
-    impaired_cohorts: u32,
-    retirement_usd: f64,
-    retired_cohorts: u32,
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct OwnerCharges {
+    pub depreciation_usd: f64,
+    pub impairment_usd: f64,
+    pub impaired_cohorts: u32,
+    pub retirement_usd: f64,
+    pub retired_cohorts: u32,
+}
+
+/// What revaluing a cohort this month depends on besides the cohort.
+#[derive(Debug, Clone, Copy)]
+pub struct RevaluationMonth<'a> {
+    pub gpus: &'a GpuConfig,
+    pub generations: &'a Generations,
+    /// The expected yearly decline of rents (from the release cadence).
+    pub rent_decline_per_year: f64,
+    pub month: u32,
+    pub tick: u32,
+    pub quarter_start: bool,
+}
+
+/// One cohort's month: economic value, depreciation, retirement or the quarterly
+/// impairment test; the owner's charges are added to `charges`.
+pub fn revalue_cohort(cohort: &mut GpuCohort, at: &RevaluationMonth, charges: &mut OwnerCharges) {
+    let gpus = at.gpus;
+    let generation = at.generations.get(cohort.generation);
+    let power_cost = generation.power_cost_usd_per_hour(gpus.electricity_usd_per_kwh);
+    let age = cohort.age_years(at.month);
+    let value_per_gpu = economic_value_per_gpu_usd(
+        cohort.rent_usd_per_gpu_hour,
+        cohort.utilisation,
+        power_cost,
+        at.rent_decline_per_year,
+        gpus.discount_rate,
+        gpus.physical_life_years - age,
+    );
+    cohort.economic_value_usd = value_per_gpu * f64::from(cohort.gpus);
+
+    let remaining_months = (gpus.accounting_life_years - age) * 12.0;
+    let depreciation = if remaining_months > 1.0 {
+        cohort.book_value_usd / remaining_months
+    } else {
+        cohort.book_value_usd
+    };
+    cohort.book_value_usd -= depreciation;
+    charges.depreciation_usd += depreciation;
+
+    let uneconomic = cohort.rent_usd_per_gpu_hour <= power_cost;
+    if age >= gpus.physical_life_years || uneconomic {
+        charges.retirement_usd += cohort.book_value_usd;
+        charges.retired_cohorts += 1;
+        cohort.book_value_usd = 0.0;
+        cohort.economic_value_usd = 0.0;
+        cohort.utilisation = 0.0;
+        cohort.retired = true;
+        cohort.retired_tick = at.tick;
+    } else if at.quarter_start && cohort.economic_value_usd < gpus.impairment_trigger * cohort.book_value_usd {
+        charges.impairment_usd += cohort.book_value_usd - cohort.economic_value_usd;
+        charges.impaired_cohorts += 1;
+        cohort.book_value_usd = cohort.economic_value_usd;
+        cohort.impaired = true;
+    }
 }
 
 /// Monthly, after the market clears: economic value, depreciation, the quarterly
@@ -205,51 +260,27 @@ pub fn revalue_cohorts(
     mut owners: Query<&mut Accounts>,
     mut events: ResMut<EventLog>,
 ) {
-    let gpus = &params.gpus;
-    let decline = expected_rent_decline_per_year(gpus);
+    let at = RevaluationMonth {
+        gpus: &params.gpus,
+        generations: &generations,
+        rent_decline_per_year: expected_rent_decline_per_year(&params.gpus),
+        month: clock.month,
+        tick: clock.tick,
+        quarter_start: clock.quarter_start,
+    };
     let mut charges: BTreeMap<AgentId, OwnerCharges> = BTreeMap::new();
-    for (_, mut cohort) in cohorts.iter_mut().sort::<&AgentId>() {
-        if !cohort.in_service(clock.month) {
-            continue;
+    // Charges are summed per owner in id order, so the sums do not depend on storage
+    // order; storage is normally in id order already, and then needs no sort.
+    let mut visit = |mut cohort: Mut<GpuCohort>| {
+        if cohort.in_service(clock.month) {
+            let owner = cohort.owner;
+            revalue_cohort(&mut cohort, &at, charges.entry(owner).or_default());
         }
-        let generation = generations.get(cohort.generation);
-        let power_cost = generation.power_cost_usd_per_hour(gpus.electricity_usd_per_kwh);
-        let age = cohort.age_years(clock.month);
-        let value_per_gpu = economic_value_per_gpu_usd(
-            cohort.rent_usd_per_gpu_hour,
-            cohort.utilisation,
-            power_cost,
-            decline,
-            gpus.discount_rate,
-            gpus.physical_life_years - age,
-        );
-        cohort.economic_value_usd = value_per_gpu * f64::from(cohort.gpus);
-        let entry = charges.entry(cohort.owner).or_default();
-
-        let remaining_months = (gpus.accounting_life_years - age) * 12.0;
-        let depreciation = if remaining_months > 1.0 {
-            cohort.book_value_usd / remaining_months
-        } else {
-            cohort.book_value_usd
-        };
-        cohort.book_value_usd -= depreciation;
-        entry.depreciation_usd += depreciation;
-
-        let uneconomic = cohort.rent_usd_per_gpu_hour <= power_cost;
-        if age >= gpus.physical_life_years || uneconomic {
-            entry.retirement_usd += cohort.book_value_usd;
-            entry.retired_cohorts += 1;
-            cohort.book_value_usd = 0.0;
-            cohort.economic_value_usd = 0.0;
-            cohort.utilisation = 0.0;
-            cohort.retired = true;
-            cohort.retired_tick = clock.tick;
-        } else if clock.quarter_start && cohort.economic_value_usd < gpus.impairment_trigger * cohort.book_value_usd {
-            entry.impairment_usd += cohort.book_value_usd - cohort.economic_value_usd;
-            entry.impaired_cohorts += 1;
-            cohort.book_value_usd = cohort.economic_value_usd;
-            cohort.impaired = true;
-        }
+    };
+    if in_id_order(cohorts.iter().map(|(id, _)| id)) {
+        cohorts.iter_mut().for_each(|(_, cohort)| visit(cohort));
+    } else {
+        cohorts.iter_mut().sort::<&AgentId>().for_each(|(_, cohort)| visit(cohort));
     }
     for (owner, charge) in charges {
         let Ok(mut accounts) = owners.get_mut(directory.get(owner)) else {

@@ -18,9 +18,10 @@
 //! the overvalued one. Counts and lots are integers, so their totals do not depend on
 //! the order agents are visited in — the update runs in parallel and stays exact.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Mutex;
 
 use bevy_ecs::prelude::*;
+use bevy_tasks::ComputeTaskPool;
 
 use crate::ledger::Ledger;
 use bubblesim_config::RetailConfig;
@@ -179,6 +180,138 @@ pub fn desired_lots(config: &RetailConfig, strategy: Strategy, mispricing: f64) 
     }
 }
 
+/// What every retail investor faces today: the switching probabilities of each
+/// (strategy, novice) pair and the lots each strategy wants, computed once rather than
+/// once per investor (they depend on nothing else).
+#[derive(Debug, Clone)]
+pub struct RetailDay {
+    /// (to fundamentalist, to optimist, to pessimist), by `[strategy][novice]`.
+    switching: [[(f64, f64, f64); 2]; 3],
+    /// Lots wanted, by strategy.
+    wanted_lots: [i64; 3],
+    seed: u64,
+    tick: u32,
+    /// Chance a novice learns, and that an experienced investor turns novice.
+    learn: f64,
+    enter: f64,
+    level: f64,
+    lot_usd: f64,
+}
+
+fn strategy_index(strategy: Strategy) -> usize {
+    match strategy {
+        Strategy::Optimist => 0,
+        Strategy::Pessimist => 1,
+        Strategy::Fundamentalist => 2,
+    }
+}
+
+const STRATEGIES: [Strategy; 3] = [Strategy::Optimist, Strategy::Pessimist, Strategy::Fundamentalist];
+
+impl RetailDay {
+    pub fn new(
+        config: &RetailConfig,
+        required_return: f64,
+        signals: &Signals,
+        (seed, tick): (u64, u32),
+        (learn, enter): (f64, f64),
+        level: f64,
+    ) -> Self {
+        Self {
+            switching: STRATEGIES
+                .map(|strategy| [false, true].map(|novice| switch_probabilities(config, required_return, signals, strategy, novice))),
+            wanted_lots: STRATEGIES.map(|strategy| desired_lots(config, strategy, signals.mispricing)),
+            seed,
+            tick,
+            learn,
+            enter,
+            level,
+            lot_usd: config.lot_usd,
+        }
+    }
+}
+
+/// Tallies of a day's retail trading: group sizes, net and gross lots, novices. Integer
+/// sums, so they do not depend on the order investors are visited in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RetailTally {
+    /// Investors by strategy (optimist, pessimist, fundamentalist).
+    pub by_strategy: [i64; 3],
+    pub chartist_lots: i64,
+    pub fundamentalist_lots: i64,
+    pub gross_lots: i64,
+    pub novices: i64,
+}
+
+impl RetailTally {
+    fn add(&mut self, investor: &RetailInvestor, lots: i64) {
+        self.by_strategy[strategy_index(investor.strategy)] += 1;
+        if investor.strategy == Strategy::Fundamentalist {
+            self.fundamentalist_lots += lots;
+        } else {
+            self.chartist_lots += lots;
+        }
+        self.gross_lots += lots.abs();
+        self.novices += i64::from(investor.novice);
+    }
+
+    fn merge(&mut self, other: &RetailTally) {
+        for (total, part) in self.by_strategy.iter_mut().zip(other.by_strategy) {
+            *total += part;
+        }
+        self.chartist_lots += other.chartist_lots;
+        self.fundamentalist_lots += other.fundamentalist_lots;
+        self.gross_lots += other.gross_lots;
+        self.novices += other.novices;
+    }
+}
+
+/// One investor's day: switch strategy, learn or turn novice, then trade whole lots
+/// within cash and holdings. Adds the investor to `tally`.
+pub fn step_investor(day: &RetailDay, id: AgentId, investor: &mut RetailInvestor, tally: &mut RetailTally) {
+    let (to_f, to_opt, to_pess) = day.switching[strategy_index(investor.strategy)][usize::from(investor.novice)];
+    let u = uniform(day.seed, Purpose::RetailSwitch, day.tick, id.0, 0);
+    if u < to_f {
+        investor.strategy = Strategy::Fundamentalist;
+    } else if u < to_f + to_opt {
+        investor.strategy = Strategy::Optimist;
+    } else if u < to_f + to_opt + to_pess {
+        investor.strategy = Strategy::Pessimist;
+    }
+    let v = uniform(day.seed, Purpose::RetailSwitch, day.tick, id.0, 1);
+    if investor.novice && v < day.learn {
+        investor.novice = false;
+    } else if !investor.novice && v < day.enter {
+        investor.novice = true;
+    }
+    let wanted = day.wanted_lots[strategy_index(investor.strategy)];
+    // Rounding can leave a hair below zero: neither limit is ever negative.
+    let affordable = ((investor.cash_usd / day.lot_usd).floor() as i64).max(0);
+    let held = ((investor.ai_units * day.level / day.lot_usd).floor() as i64).max(0);
+    let lots = wanted.clamp(-held, affordable);
+    let usd = lots as f64 * day.lot_usd;
+    investor.traded_usd = usd;
+    if lots != 0 {
+        investor.cash_usd -= usd;
+        investor.ai_units += usd / day.level;
+    }
+    tally.add(investor, lots);
+}
+
+/// A parallel batch's tally, merged into the day's total once, when the batch ends.
+struct BatchTally<'a> {
+    tally: RetailTally,
+    total: &'a Mutex<RetailTally>,
+}
+
+impl Drop for BatchTally<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut total) = self.total.lock() {
+            total.merge(&self.tally);
+        }
+    }
+}
+
 /// Daily: every retail investor switches and trades; totals go to [`RetailFlow`].
 pub fn retail_sentiment(
     params: Res<Params>,
@@ -204,62 +337,51 @@ pub fn retail_sentiment(
         pessimist_share: floored(flow.pessimists),
         fundamentalist_share: floored(flow.fundamentalists),
     };
-    let required_return = params.market.required_return;
-    let level = index.level;
+    let day = RetailDay::new(
+        config,
+        params.market.required_return,
+        &signals,
+        (seed.0, clock.tick),
+        (
+            config.novice_learning_per_drawdown * index.drawdown(),
+            config.novice_entry_per_hype * narrative.hype,
+        ),
+        index.level,
+    );
     let lot_usd = config.lot_usd;
-    let (seed, tick) = (seed.0, clock.tick);
-    let learn = config.novice_learning_per_drawdown * index.drawdown();
-    let enter = config.novice_entry_per_hype * narrative.hype;
-    let counters: [AtomicI64; 7] = Default::default();
-    investors.par_iter_mut().for_each(|(id, mut investor)| {
-        let (to_f, to_opt, to_pess) = switch_probabilities(config, required_return, &signals, investor.strategy, investor.novice);
-        let u = uniform(seed, Purpose::RetailSwitch, tick, id.0, 0);
-        if u < to_f {
-            investor.strategy = Strategy::Fundamentalist;
-        } else if u < to_f + to_opt {
-            investor.strategy = Strategy::Optimist;
-        } else if u < to_f + to_opt + to_pess {
-            investor.strategy = Strategy::Pessimist;
+    // Through `bypass_change_detection`: the stock–flow check needs to see an investor
+    // as changed only when its money moved.
+    let step = |id: &AgentId, mut investor: Mut<RetailInvestor>, tally: &mut RetailTally| {
+        let before = (investor.cash_usd, investor.traded_usd);
+        step_investor(&day, *id, investor.bypass_change_detection(), tally);
+        if (investor.cash_usd, investor.traded_usd) != before {
+            investor.set_changed();
         }
-        let v = uniform(seed, Purpose::RetailSwitch, tick, id.0, 1);
-        if investor.novice && v < learn {
-            investor.novice = false;
-        } else if !investor.novice && v < enter {
-            investor.novice = true;
-        }
-        let wanted = desired_lots(config, investor.strategy, signals.mispricing);
-        // Rounding can leave a hair below zero: neither limit is ever negative.
-        let affordable = ((investor.cash_usd / lot_usd).floor() as i64).max(0);
-        let held = ((investor.ai_units * level / lot_usd).floor() as i64).max(0);
-        let lots = wanted.clamp(-held, affordable);
-        let usd = lots as f64 * lot_usd;
-        if investor.traded_usd != usd {
-            investor.traded_usd = usd;
-        }
-        if lots != 0 {
-            investor.cash_usd -= usd;
-            investor.ai_units += usd / level;
-        }
-        let group = match investor.strategy {
-            Strategy::Optimist => 0,
-            Strategy::Pessimist => 1,
-            Strategy::Fundamentalist => 2,
-        };
-        counters[group].fetch_add(1, Ordering::Relaxed);
-        let lots_counter = if investor.strategy == Strategy::Fundamentalist { 4 } else { 3 };
-        counters[lots_counter].fetch_add(lots, Ordering::Relaxed);
-        counters[5].fetch_add(lots.abs(), Ordering::Relaxed);
-        counters[6].fetch_add(i64::from(investor.novice), Ordering::Relaxed);
-    });
-    let [
-        optimists,
-        pessimists,
-        fundamentalists,
+    };
+    let tally = if ComputeTaskPool::try_get().is_some_and(|pool| pool.thread_num() > 1) {
+        let total = Mutex::new(RetailTally::default());
+        investors.par_iter_mut().for_each_init(
+            || BatchTally {
+                tally: RetailTally::default(),
+                total: &total,
+            },
+            |batch, (id, investor)| step(id, investor, &mut batch.tally),
+        );
+        total.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+    } else {
+        // One thread: no batches to spawn. The tallies are integer sums, the same either way.
+        let mut tally = RetailTally::default();
+        investors.iter_mut().for_each(|(id, investor)| step(id, investor, &mut tally));
+        tally
+    };
+    let [optimists, pessimists, fundamentalists] = tally.by_strategy;
+    let RetailTally {
         chartist_lots,
         fundamentalist_lots,
         gross_lots,
         novices,
-    ] = counters.map(AtomicI64::into_inner);
+        ..
+    } = tally;
     // Each trade's other side is the wider market (the rest of the economy). The total
     // is exact in whole lots, so the closure's balance does not depend on the order.
     ledger.pay_with_rest(

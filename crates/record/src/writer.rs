@@ -30,6 +30,7 @@ use parquet::column::writer::ColumnCloseResult;
 use parquet::file::metadata::{KeyValue, PageIndexPolicy, ParquetMetaDataReader};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::ColumnPath;
 use serde::{Deserialize, Serialize};
 
 use crate::columns::ColumnData;
@@ -113,12 +114,18 @@ impl TableWriter {
         let level = ZstdLevel::try_new(options.zstd_level).map_err(parquet_error(run_dir))?;
         let mut metadata: Vec<KeyValue> = options.metadata.iter().map(|(k, v)| KeyValue::new(k.clone(), v.clone())).collect();
         metadata.push(KeyValue::new("bubblesim.table".to_owned(), spec.name.to_owned()));
-        let properties = WriterProperties::builder()
+        let mut properties = WriterProperties::builder()
             .set_compression(Compression::ZSTD(level))
             // Row groups are cut by `flush`, never inside a batch.
             .set_max_row_group_row_count(None)
-            .set_key_value_metadata(Some(metadata))
-            .build();
+            .set_key_value_metadata(Some(metadata));
+        // Money, prices and ratios are nearly all distinct: a dictionary would only cost
+        // hashing every value before falling back to plain encoding, which ZSTD then
+        // compresses as well. Labels, ids, ticks and dates repeat and keep theirs.
+        for column in spec.columns.iter().filter(|c| matches!(c.kind, ColumnType::F64 | ColumnType::I64)) {
+            properties = properties.set_column_dictionary_enabled(ColumnPath::from(column.name), false);
+        }
+        let properties = properties.build();
         std::fs::create_dir_all(parts_dir(run_dir)).map_err(RecordError::io(parts_dir(run_dir)))?;
         Ok(Self {
             schema: spec.arrow_schema(),
@@ -222,9 +229,7 @@ impl TableWriter {
         self.waiting.push(batch);
         self.waiting_rows += rows;
         self.rows += rows as u64;
-        while let Some(rows) = self.complete_row_group() {
-            self.write_row_group(rows)?;
-        }
+        self.write_complete_groups()?;
         if self.waiting.len() >= MAX_WAITING_BATCHES {
             // A table that gets a row or two per hand-over (the monthly `macro`) would
             // otherwise keep hundreds of tiny batches, each with its own buffers.
@@ -235,25 +240,59 @@ impl TableWriter {
         Ok(())
     }
 
-    /// The rows of the next row group, if it is complete: `row_group_rows` rows, or the
-    /// rows before the first one `row_group_ticks` ticks after the group's first row.
-    /// Decided by the rows alone, so the groups are the same however the rows arrive.
-    fn complete_row_group(&self) -> Option<usize> {
-        let full = (self.waiting_rows >= self.row_group_rows).then_some(self.row_group_rows);
-        let span = self.row_group_ticks?;
-        let ticks = |batch: &RecordBatch| batch.column(0).as_primitive_opt::<UInt32Type>().map(|t| t.values().clone());
-        let first = self.waiting.first().and_then(ticks)?.first().copied()?;
-        let end = first.saturating_add(span);
-        let mut before = 0;
-        for batch in &self.waiting {
-            // Ticks never decrease within a table.
-            let cut = ticks(batch)?.partition_point(|&tick| tick < end);
-            if cut < batch.num_rows() || before + cut >= self.row_group_rows {
-                return Some((before + cut).min(self.row_group_rows));
-            }
-            before += batch.num_rows();
+    /// Where the row group starting at `start` of `batch` ends, if it is complete:
+    /// after `row_group_rows` rows, or before the first row `row_group_ticks` ticks after
+    /// the group's first row. Decided by the rows alone, so the groups are the same
+    /// however the rows arrive.
+    fn group_end(&self, batch: &RecordBatch, start: usize) -> Option<usize> {
+        let rows = batch.num_rows() - start;
+        let full = (rows >= self.row_group_rows).then_some(start + self.row_group_rows);
+        let Some(span) = self.row_group_ticks else { return full };
+        let Some(ticks) = batch.column(0).as_primitive_opt::<UInt32Type>() else {
+            return full;
+        };
+        let ticks = &ticks.values()[start..start + rows.min(self.row_group_rows)];
+        let end = ticks.first()?.saturating_add(span);
+        // Ticks never decrease within a table.
+        let cut = ticks.partition_point(|&tick| tick < end);
+        if cut < ticks.len() { Some(start + cut) } else { full }
+    }
+
+    /// Whether the waiting rows reach `row_group_ticks` past the first one (a group is
+    /// complete), judged from the first and last rows without joining the batches.
+    fn spans_row_group_ticks(&self) -> bool {
+        let Some(span) = self.row_group_ticks else { return false };
+        let tick = |batch: &RecordBatch, row: usize| {
+            batch
+                .column(0)
+                .as_primitive_opt::<UInt32Type>()
+                .and_then(|t| t.values().get(row).copied())
+        };
+        let first = self.waiting.first().and_then(|b| tick(b, 0));
+        let last = self.waiting.last().and_then(|b| tick(b, b.num_rows().checked_sub(1)?));
+        matches!((first, last), (Some(first), Some(last)) if last >= first.saturating_add(span))
+    }
+
+    /// Writes every complete row group among the waiting rows; the rest keep waiting.
+    fn write_complete_groups(&mut self) -> Result<(), RecordError> {
+        if self.waiting_rows < self.row_group_rows && !self.spans_row_group_ticks() {
+            return Ok(());
         }
-        full
+        let all = self.take_waiting()?;
+        let mut start = 0;
+        while let Some(end) = self.group_end(&all, start) {
+            self.write_row_group(&all.slice(start, end - start))?;
+            start = end;
+        }
+        if start == 0 {
+            self.waiting_rows = all.num_rows();
+            self.waiting.push(all);
+        } else if start < all.num_rows() {
+            self.waiting_rows = all.num_rows() - start;
+            let rest = self.compact(all.slice(start, self.waiting_rows))?;
+            self.waiting.push(rest);
+        }
+        Ok(())
     }
 
     /// All waiting rows as one batch (the waiting list is left empty).
@@ -289,16 +328,9 @@ impl TableWriter {
         RecordBatch::try_new(self.schema.clone(), columns).map_err(arrow)
     }
 
-    /// Encodes the first `rows` waiting rows as one row group of the current part.
-    fn write_row_group(&mut self, rows: usize) -> Result<(), RecordError> {
-        let all = self.take_waiting()?;
-        let rows = rows.min(all.num_rows());
-        if all.num_rows() > rows {
-            self.waiting_rows = all.num_rows() - rows;
-            let rest = self.compact(all.slice(rows, self.waiting_rows))?;
-            self.waiting.push(rest);
-        }
-        if rows == 0 {
+    /// Encodes `group` as one row group of the current part.
+    fn write_row_group(&mut self, group: &RecordBatch) -> Result<(), RecordError> {
+        if group.num_rows() == 0 {
             return Ok(());
         }
         if self.part.is_none() {
@@ -311,7 +343,7 @@ impl TableWriter {
         }
         let mut full = false;
         if let Some(part) = self.part.as_mut() {
-            part.writer.write(&all.slice(0, rows)).map_err(parquet_error(&part.temp_path))?;
+            part.writer.write(group).map_err(parquet_error(&part.temp_path))?;
             part.writer.flush().map_err(parquet_error(&part.temp_path))?;
             full = part.writer.flushed_row_groups().len() >= ROW_GROUPS_PER_PART;
         }
@@ -367,7 +399,8 @@ impl TableWriter {
     /// Writes the last row group, then joins the parts into `<table>.parquet`. Returns
     /// the number of rows written.
     pub fn finish(mut self) -> Result<u64, RecordError> {
-        self.write_row_group(self.waiting_rows)?;
+        let last = self.take_waiting()?;
+        self.write_row_group(&last)?;
         self.close_part()?;
         let final_path = self.run_dir.join(format!("{}.parquet", self.spec.name));
         let temp_path = self.run_dir.join(format!(".{}.parquet.partial", self.spec.name));
