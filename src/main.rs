@@ -6,6 +6,7 @@
 
 mod cli;
 mod economy_tables;
+mod recorder;
 mod run;
 mod tables;
 

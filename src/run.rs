@@ -18,6 +18,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 
 use crate::cli::{ResumeArgs, RunArgs};
+use crate::recorder::Recorder;
 use crate::tables::TableSet;
 use crate::{Failure, load_config};
 
@@ -82,7 +83,7 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
     Session {
         run_dir,
         sim,
-        tables: Some(tables),
+        tables: Some(Recorder::start(tables).map_err(runtime)?),
         scenario: config.run.scenario.clone(),
         seed,
         config_sha256,
@@ -163,7 +164,7 @@ pub fn resume(args: &ResumeArgs) -> Result<(), Failure> {
     Session {
         run_dir,
         sim,
-        tables: Some(tables),
+        tables: Some(Recorder::start(tables).map_err(runtime)?),
         scenario: config.run.scenario.clone(),
         seed: config.run.seed,
         config_sha256,
@@ -193,8 +194,8 @@ fn read_manifest(dir: &Path) -> Result<serde_json::Value, Failure> {
 struct Session {
     run_dir: RunDir,
     sim: Simulation,
-    /// Taken when the tables are finished.
-    tables: Option<TableSet>,
+    /// The tables, written on the recorder thread; taken when they are finished.
+    tables: Option<Recorder>,
     scenario: String,
     seed: u64,
     config_sha256: String,
@@ -206,6 +207,7 @@ struct Session {
     checkpoint_ticks: Option<u32>,
     quiet: bool,
     started: Instant,
+    /// Wall time the simulation waited for the recorder.
     record_time: Duration,
 }
 
@@ -363,7 +365,7 @@ impl Session {
         let row_counts: BTreeMap<String, u64> = self
             .tables
             .take()
-            .map(TableSet::finish)
+            .map(Recorder::finish)
             .transpose()
             .map_err(runtime)?
             .unwrap_or_default()

@@ -439,9 +439,8 @@ impl TableWriter {
         }
         out.close().map_err(parquet_error(&temp_path))?;
         std::fs::rename(&temp_path, &final_path).map_err(RecordError::io(&final_path))?;
-        for (name, _) in &self.parts {
-            let _ = std::fs::remove_file(parts_dir(&self.run_dir).join(name));
-        }
+        // The parts stay until the run folder completes (`RunDir::complete` removes the
+        // checkpoint folder): a process killed while joining can still resume.
         Ok(rows)
     }
 }
