@@ -140,9 +140,21 @@ pub fn resume(args: &ResumeArgs) -> Result<(), Failure> {
                     bubblesim_record::checkpoint_path(dir).display()
                 ))
             })?;
+            // Every file the checkpoint names is checked (size and SHA-256) before anything
+            // in the folder changes.
+            let tables = TableSet::resume(dir, &options, &header.tables).map_err(|err| match err {
+                RecordError::Damaged { .. } => record_failure(err),
+                other => Failure::Input(format!("{other}; the checkpoint cannot be used")),
+            })?;
             header.remove_unreferenced(dir).map_err(runtime)?;
-            let tables = TableSet::resume(dir, &options, &header.tables).map_err(record_failure)?;
             (sim, tables, header.sequence, Some(header.ticks_run))
+        }
+        None if manifest.get("checkpoint_ticks").is_some_and(|t| !t.is_null()) => {
+            return Err(Failure::Input(format!(
+                "{}: the manifest says a checkpoint was written, but {} is missing; restore it, or start the run again with `bubblesim run --force`",
+                dir.display(),
+                bubblesim_record::checkpoint_path(dir).display()
+            )));
         }
         None => {
             // Stopped before its first checkpoint: start again from the first day.
@@ -192,10 +204,11 @@ fn read_manifest(dir: &Path) -> Result<serde_json::Value, Failure> {
 
 /// A run in progress: the world, its tables and its folder.
 struct Session {
+    /// The tables, written on the recorder thread; taken when they are finished. Declared
+    /// first so that it stops (and stops writing) before the folder may be removed.
+    tables: Option<Recorder>,
     run_dir: RunDir,
     sim: Simulation,
-    /// The tables, written on the recorder thread; taken when they are finished.
-    tables: Option<Recorder>,
     scenario: String,
     seed: u64,
     config_sha256: String,
@@ -253,6 +266,8 @@ impl Session {
             .context("writing the checkpoint")
             .map_err(runtime)?;
         self.checkpoint_ticks = Some(self.sim.ticks_run());
+        // From now on the folder holds work worth keeping, whatever happens.
+        self.run_dir.keep_on_failure();
         self.record_time += writing.elapsed();
         let manifest = self.manifest(status, rows);
         self.run_dir.write_manifest(&manifest).map_err(runtime)?;

@@ -244,7 +244,27 @@ fn a_damaged_foreign_or_mismatched_checkpoint_is_refused() {
     let part_bytes = fs::read(&part).unwrap();
     fs::write(&part, &part_bytes[..part_bytes.len() - 10]).unwrap();
     refused(&out, "the checkpoint recorded");
+    // … or has the same size and one byte changed.
+    let mut flipped = part_bytes.clone();
+    flipped[part_bytes.len() / 2] ^= 0x01;
+    fs::write(&part, &flipped).unwrap();
+    refused(&out, "differ from what the checkpoint recorded");
     fs::write(&part, &part_bytes).unwrap();
+    // The rows waiting for a row group are checked too.
+    let pending = fs::read_dir(out.join("checkpoint/pending"))
+        .unwrap()
+        .next()
+        .expect("pending rows")
+        .unwrap()
+        .path();
+    let pending_bytes = fs::read(&pending).unwrap();
+    fs::write(&pending, &pending_bytes[..pending_bytes.len() - 1]).unwrap();
+    refused(&out, "the checkpoint recorded");
+    fs::write(&pending, &pending_bytes).unwrap();
+    // A checkpoint the manifest knows of, gone: refused rather than started over.
+    fs::remove_file(&state).unwrap();
+    refused(&out, "is missing");
+    fs::write(&state, &original).unwrap();
 
     // Restored, the same folder resumes to the uninterrupted bytes.
     let output = bubblesim(&["resume", out.to_str().unwrap(), "--quiet"]);

@@ -137,8 +137,8 @@ impl CheckpointHeader {
         if self.config_sha256 != config_sha256 {
             return Err(incompatible(format!(
                 "it was written with another configuration (SHA-256 {}…, and config.toml now has {}…); a run can only resume with the config it started with — restore config.toml, or start a new run",
-                &self.config_sha256[..self.config_sha256.len().min(12)],
-                &config_sha256[..config_sha256.len().min(12)]
+                self.config_sha256.chars().take(12).collect::<String>(),
+                config_sha256.chars().take(12).collect::<String>()
             )));
         }
         Ok(())
@@ -149,9 +149,13 @@ impl CheckpointHeader {
         let parts: Vec<&str> = self
             .tables
             .values()
-            .flat_map(|t| t.parts.iter().map(|(name, _)| name.as_str()))
+            .flat_map(|t| t.parts.iter().map(|part| part.name.as_str()))
             .collect();
-        let pending: Vec<&str> = self.tables.values().filter_map(|t| t.pending.as_deref()).collect();
+        let pending: Vec<&str> = self
+            .tables
+            .values()
+            .filter_map(|t| t.pending.as_ref().map(|p| p.name.as_str()))
+            .collect();
         remove_other_files(&parts_dir(run_dir), &parts)?;
         remove_other_files(&pending_dir(run_dir), &pending)
     }

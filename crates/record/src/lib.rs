@@ -26,7 +26,7 @@ pub use columns::ColumnData;
 pub use error::RecordError;
 pub use run_dir::{Manifest, RunDir};
 pub use schema::{ColumnSpec, ColumnType, TableSpec};
-pub use writer::{TablePosition, TableWriter, WriterOptions};
+pub use writer::{SavedFile, TablePosition, TableWriter, WriterOptions};
 
 /// The Markdown reference of every table, as `bubblesim schema` prints it.
 pub fn schema_markdown() -> String {

@@ -126,6 +126,11 @@ impl RunDir {
         Ok(self.path.clone())
     }
 
+    /// Keeps the folder even if the run fails from now on (it holds a checkpoint).
+    pub fn keep_on_failure(&mut self) {
+        self.remove_on_failure = false;
+    }
+
     /// Leaves the folder as it is (an interrupted run, to be resumed).
     pub fn keep(mut self) -> PathBuf {
         self.done = true;

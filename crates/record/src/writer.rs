@@ -32,6 +32,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::columns::ColumnData;
 use crate::error::RecordError;
@@ -57,13 +58,59 @@ pub struct WriterOptions {
     pub metadata: Vec<(String, String)>,
 }
 
+/// A file a checkpoint depends on: its name, size and SHA-256, checked before resuming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedFile {
+    pub name: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+impl SavedFile {
+    /// Describes `dir/name` as it is now (after syncing it to disk).
+    fn record(dir: &Path, name: String) -> Result<Self, RecordError> {
+        let path = dir.join(&name);
+        File::open(&path).and_then(|f| f.sync_all()).map_err(RecordError::io(&path))?;
+        let (bytes, sha256) = digest(&path).map_err(RecordError::io(&path))?;
+        Ok(Self { name, bytes, sha256 })
+    }
+
+    /// Refuses the file if it is missing or differs from what was recorded.
+    fn verify(&self, dir: &Path) -> Result<PathBuf, RecordError> {
+        let path = dir.join(&self.name);
+        let damaged = |reason: String| RecordError::Damaged {
+            path: path.clone(),
+            reason,
+        };
+        let (bytes, sha256) = digest(&path).map_err(|err| damaged(format!("it cannot be read ({err})")))?;
+        if bytes != self.bytes {
+            return Err(damaged(format!("it has {bytes} bytes, the checkpoint recorded {}", self.bytes)));
+        }
+        if sha256 != self.sha256 {
+            return Err(damaged(
+                "its contents differ from what the checkpoint recorded (SHA-256)".to_owned(),
+            ));
+        }
+        Ok(path)
+    }
+}
+
+/// Size and SHA-256 (hex) of a file.
+fn digest(path: &Path) -> std::io::Result<(u64, String)> {
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let bytes = std::io::copy(&mut file, &mut hasher)?;
+    let sha: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok((bytes, sha))
+}
+
 /// Where a table's output stood at a checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TablePosition {
-    /// The closed parts, in order, with their sizes in bytes (file names in `parts/`).
-    pub parts: Vec<(String, u64)>,
+    /// The closed parts, in order (in `parts/`).
+    pub parts: Vec<SavedFile>,
     /// The file in `pending/` holding the rows not yet in a row group, if any.
-    pub pending: Option<String>,
+    pub pending: Option<SavedFile>,
     /// Rows handed to the table so far (in parts and pending).
     pub rows: u64,
 }
@@ -91,7 +138,7 @@ pub struct TableWriter {
     run_dir: PathBuf,
     properties: WriterProperties,
     part: Option<OpenPart>,
-    parts: Vec<(String, u64)>,
+    parts: Vec<SavedFile>,
     /// Rows not yet in a row group, oldest first.
     waiting: Vec<RecordBatch>,
     waiting_rows: usize,
@@ -147,19 +194,12 @@ impl TableWriter {
     /// rows are read back.
     pub fn resume(run_dir: &Path, spec: TableSpec, options: &WriterOptions, position: &TablePosition) -> Result<Self, RecordError> {
         let mut writer = Self::create(run_dir, spec, options)?;
-        for (name, bytes) in &position.parts {
-            let path = parts_dir(run_dir).join(name);
-            let found = std::fs::metadata(&path).map_err(RecordError::io(&path))?.len();
-            if found != *bytes {
-                return Err(RecordError::Damaged {
-                    path,
-                    reason: format!("it has {found} bytes, the checkpoint recorded {bytes}"),
-                });
-            }
+        for part in &position.parts {
+            part.verify(&parts_dir(run_dir))?;
         }
         writer.parts = position.parts.clone();
-        if let Some(name) = &position.pending {
-            let path = pending_dir(run_dir).join(name);
+        if let Some(pending) = &position.pending {
+            let path = pending.verify(&pending_dir(run_dir))?;
             let file = File::open(&path).map_err(RecordError::io(&path))?;
             let reader = ParquetRecordBatchReaderBuilder::try_new(file)
                 .and_then(|builder| builder.build())
@@ -359,8 +399,7 @@ impl TableWriter {
         part.writer.close().map_err(parquet_error(&part.temp_path))?;
         let path = parts_dir(&self.run_dir).join(&part.name);
         std::fs::rename(&part.temp_path, &path).map_err(RecordError::io(&path))?;
-        let bytes = std::fs::metadata(&path).map_err(RecordError::io(&path))?.len();
-        self.parts.push((part.name, bytes));
+        self.parts.push(SavedFile::record(&parts_dir(&self.run_dir), part.name)?);
         Ok(())
     }
 
@@ -379,16 +418,12 @@ impl TableWriter {
             let file = File::create(&path).map_err(RecordError::io(&path))?;
             let mut writer = ArrowWriter::try_new(file, self.schema.clone(), None).map_err(parquet_error(&path))?;
             writer.write(&batch).map_err(parquet_error(&path))?;
-            let file = writer.into_inner().map_err(parquet_error(&path))?;
-            file.sync_all().map_err(RecordError::io(&path))?;
-            Some(name)
+            writer.close().map_err(parquet_error(&path))?;
+            Some(SavedFile::record(&dir, name)?)
         } else {
             None
         };
-        for (name, _) in &self.parts {
-            let path = parts_dir(&self.run_dir).join(name);
-            File::open(&path).and_then(|f| f.sync_all()).map_err(RecordError::io(&path))?;
-        }
+        // Each part was synced and hashed when it closed.
         Ok(TablePosition {
             parts: self.parts.clone(),
             pending,
@@ -412,8 +447,8 @@ impl TableWriter {
         let file = File::create(&temp_path).map_err(RecordError::io(&temp_path))?;
         let mut out = SerializedFileWriter::new(file, schema.root_schema_ptr(), Arc::new(properties)).map_err(parquet_error(&temp_path))?;
         let mut rows = 0u64;
-        for (name, _) in &self.parts {
-            let path = parts_dir(&self.run_dir).join(name);
+        for part in &self.parts {
+            let path = parts_dir(&self.run_dir).join(&part.name);
             let part = File::open(&path).map_err(RecordError::io(&path))?;
             let metadata = ParquetMetaDataReader::new()
                 .with_page_index_policy(PageIndexPolicy::Optional)
