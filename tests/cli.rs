@@ -110,6 +110,25 @@ fn no_arguments_runs_the_baseline_into_runs() {
     );
     // Ten years of trading days.
     assert!(parquet_rows(&out.join("sentiment.parquet")) > 2500);
+    // Cohorts retire over ten years; each appears retired exactly once, then no longer.
+    let gpus = ParquetRecordBatchReaderBuilder::try_new(fs::File::open(out.join("gpus.parquet")).unwrap())
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut retired_rows: std::collections::BTreeMap<u64, u32> = std::collections::BTreeMap::new();
+    for batch in gpus {
+        let batch = batch.unwrap();
+        let ids = batch.column_by_name("agent_id").unwrap().as_primitive::<UInt64Type>().clone();
+        let retired = batch.column_by_name("retired").unwrap().as_boolean().clone();
+        for row in (0..batch.num_rows()).filter(|&row| retired.value(row)) {
+            *retired_rows.entry(ids.value(row)).or_default() += 1;
+        }
+    }
+    assert!(!retired_rows.is_empty(), "no cohort retired in ten years");
+    assert!(
+        retired_rows.values().all(|&rows| rows == 1),
+        "a retired cohort was recorded more than once"
+    );
 }
 
 #[test]
