@@ -22,6 +22,9 @@ pub enum Command {
     Resume(ResumeArgs),
     /// Validate a scenario (and overrides) without running it; prints the resolved config.
     Check(CheckArgs),
+    /// Run a parameter sweep (a file in configs/sweeps/): locally in parallel, or one
+    /// shard of it as a Slurm or Kubernetes array task; or summarise a sweep folder.
+    Sweep(SweepArgs),
     /// Print every output table's columns with units and meaning (Markdown).
     Schema,
 }
@@ -89,4 +92,43 @@ pub struct CheckArgs {
     pub config: PathBuf,
     #[command(flatten)]
     pub config_args: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The sweep file (TOML; see configs/sweeps/).
+    #[arg(required_unless_present = "summarize")]
+    pub sweep: Option<PathBuf>,
+    /// Sweep folder [default: runs/<sweep file name>].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Runs at once on this machine [default: the number of cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: Option<u16>,
+    /// Print the numbered plan (this shard's part of it with --shard) and exit.
+    #[arg(long)]
+    pub plan: bool,
+    /// Go ahead with more than 100 runs in this invocation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Run only shard K of N (K from 1 to N): the plan's runs K, K + N, K + 2N, …
+    /// [default: from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, or from
+    /// JOB_COMPLETION_INDEX with --shards]
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// The number of shards when the index comes from Kubernetes' JOB_COMPLETION_INDEX
+    /// (the Job's completions).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub shards: Option<u32>,
+    /// Write DIR/summary.parquet (one row per completed run) and exit; run it once every
+    /// shard has finished.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["sweep", "out", "jobs", "plan", "yes", "shard", "shards", "checkpoint_every"])]
+    pub summarize: Option<PathBuf>,
+    /// Each run writes a checkpoint every N trading days; a rerun of the sweep resumes
+    /// unfinished runs from theirs.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub checkpoint_every: Option<u32>,
+    /// No progress display and no per-run lines.
+    #[arg(long)]
+    pub quiet: bool,
 }

@@ -1,4 +1,4 @@
-//! The `bubblesim` command line: `run`, `resume`, `check` and `schema`. Bad input
+//! The `bubblesim` command line: `run`, `resume`, `sweep`, `check` and `schema`. Bad input
 //! (configuration, arguments, an existing output folder, a checkpoint that cannot be
 //! used) ends with exit code 2 and one clear message; a failure while running ends with
 //! exit code 1 and removes a new run's folder; Ctrl-C or SIGTERM ends the current
@@ -8,6 +8,9 @@ mod cli;
 mod economy_tables;
 mod recorder;
 mod run;
+mod shard;
+mod sweep;
+mod sweep_summary;
 mod tables;
 
 use std::process::ExitCode;
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         }
         Command::Run(args) => run::run(&args),
         Command::Resume(args) => run::resume(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
         Command::Check(args) => load_config(Some(&args.config), &args.config_args)
             .map_err(Failure::from)
             .map(|config| {

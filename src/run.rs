@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -62,24 +62,76 @@ fn writer_options(config: &bubblesim_config::Config, resolved: &str, config_sha2
     }
 }
 
+/// Set by Ctrl-C or SIGTERM; every session in the process stops at the end of its day.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C and SIGTERM handler (once per process).
+pub fn watch_for_interrupt() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    });
+}
+
+/// Whether Ctrl-C or SIGTERM has asked the process to stop.
+pub fn interrupt_requested() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// How a run is driven: threads, checkpoints, and where its progress shows.
+pub struct RunOptions {
+    pub threads: usize,
+    pub checkpoint_every: Option<u32>,
+    /// No summary (and no "resuming" line).
+    pub quiet: bool,
+    /// The bar the run advances (trading days); hidden for none.
+    pub progress: ProgressBar,
+}
+
+/// A bar of its own on stderr, hidden with `--quiet` or when stderr is not a terminal.
+fn standalone_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} days · {per_sec} · ETA {eta} · {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
 pub fn run(args: &RunArgs) -> Result<(), Failure> {
-    let started = Instant::now();
     let config = load_config(args.config.as_deref(), &args.config_args)?;
     let seed = config.run.seed;
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("runs").join(format!("{}-seed{seed}", config.run.scenario)));
+    let options = RunOptions {
+        threads: usize::from(args.threads),
+        checkpoint_every: args.checkpoint_every,
+        quiet: args.quiet,
+        progress: standalone_bar(args.quiet),
+    };
+    start(&config, &out, args.force, options)
+}
+
+/// Runs `config` into a new run folder `out` (replacing an earlier one if `force`).
+pub fn start(config: &bubblesim_config::Config, out: &Path, force: bool, options: RunOptions) -> Result<(), Failure> {
+    let started = Instant::now();
+    let seed = config.run.seed;
     let resolved = config.to_toml();
     let config_sha256 = format!("{:x}", Sha256::digest(resolved.as_bytes()));
-    let threads = usize::from(args.threads);
+    let threads = options.threads;
     // Build the world before touching the output folder: nothing is written for a
     // configuration the model cannot start from.
     let sim = Simulation::new(config.clone(), seed, threads).map_err(runtime)?;
-    let run_dir = RunDir::create(&out, args.force).map_err(record_failure)?;
+    let run_dir = RunDir::create(out, force).map_err(record_failure)?;
     run_dir.write_file("config.toml", resolved.as_bytes()).map_err(runtime)?;
-    let options = writer_options(&config, &resolved, &config_sha256);
-    let tables = TableSet::create(run_dir.path(), &options).map_err(runtime)?;
+    let writer = writer_options(config, &resolved, &config_sha256);
+    let tables = TableSet::create(run_dir.path(), &writer).map_err(runtime)?;
     Session {
         run_dir,
         sim,
@@ -88,10 +140,11 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
         seed,
         config_sha256,
         threads,
-        checkpoint_every: args.checkpoint_every,
+        checkpoint_every: options.checkpoint_every,
         sequence: 0,
         checkpoint_ticks: None,
-        quiet: args.quiet,
+        quiet: options.quiet,
+        progress: options.progress,
         started,
         record_time: Duration::ZERO,
     }
@@ -99,8 +152,19 @@ pub fn run(args: &RunArgs) -> Result<(), Failure> {
 }
 
 pub fn resume(args: &ResumeArgs) -> Result<(), Failure> {
+    let options = RunOptions {
+        threads: usize::from(args.threads),
+        checkpoint_every: args.checkpoint_every,
+        quiet: args.quiet,
+        progress: standalone_bar(args.quiet),
+    };
+    continue_run(&args.dir, options)
+}
+
+/// Continues the run in `dir` from its last checkpoint (or from the start if it has
+/// none); `options.checkpoint_every` defaults to what the run was started with.
+pub fn continue_run(dir: &Path, options: RunOptions) -> Result<(), Failure> {
     let started = Instant::now();
-    let dir = args.dir.as_path();
     if !dir.is_dir() {
         return Err(Failure::Input(format!("{}: no such run folder", dir.display())));
     }
@@ -120,15 +184,15 @@ pub fn resume(args: &ResumeArgs) -> Result<(), Failure> {
     })?;
     let config = bubblesim_config::load(&ConfigSource::from_file(&config_path)?, &[])?;
     let config_sha256 = format!("{:x}", Sha256::digest(resolved.as_bytes()));
-    let threads = usize::from(args.threads);
+    let threads = options.threads;
     let checkpoint = Checkpoint::read(dir).map_err(record_failure)?;
-    let checkpoint_every = args.checkpoint_every.or_else(|| {
+    let checkpoint_every = options.checkpoint_every.or_else(|| {
         manifest
             .get("checkpoint_every_ticks")
             .and_then(|n| n.as_u64())
             .and_then(|n| u32::try_from(n).ok())
     });
-    let options = writer_options(&config, &resolved, &config_sha256);
+    let writer = writer_options(&config, &resolved, &config_sha256);
     let run_dir = RunDir::open(dir).map_err(record_failure)?;
     let (sim, tables, sequence, checkpoint_ticks) = match checkpoint {
         Some(checkpoint) => {
@@ -142,7 +206,7 @@ pub fn resume(args: &ResumeArgs) -> Result<(), Failure> {
             })?;
             // Every file the checkpoint names is checked (size and SHA-256) before anything
             // in the folder changes.
-            let tables = TableSet::resume(dir, &options, &header.tables).map_err(|err| match err {
+            let tables = TableSet::resume(dir, &writer, &header.tables).map_err(|err| match err {
                 RecordError::Damaged { .. } => record_failure(err),
                 other => Failure::Input(format!("{other}; the checkpoint cannot be used")),
             })?;
@@ -163,11 +227,11 @@ pub fn resume(args: &ResumeArgs) -> Result<(), Failure> {
                 std::fs::remove_dir_all(&checkpoint_dir).map_err(runtime)?;
             }
             let sim = Simulation::new(config.clone(), config.run.seed, threads).map_err(runtime)?;
-            let tables = TableSet::create(dir, &options).map_err(runtime)?;
+            let tables = TableSet::create(dir, &writer).map_err(runtime)?;
             (sim, tables, 0, None)
         }
     };
-    if !args.quiet {
+    if !options.quiet {
         match checkpoint_ticks {
             Some(ticks) => eprintln!("resuming {} after {ticks} trading days", dir.display()),
             None => eprintln!("{} has no checkpoint; running it again from the start", dir.display()),
@@ -184,7 +248,8 @@ pub fn resume(args: &ResumeArgs) -> Result<(), Failure> {
         checkpoint_every,
         sequence,
         checkpoint_ticks,
-        quiet: args.quiet,
+        quiet: options.quiet,
+        progress: options.progress,
         started,
         record_time: Duration::ZERO,
     }
@@ -219,6 +284,7 @@ struct Session {
     /// Trading days the latest checkpoint holds.
     checkpoint_ticks: Option<u32>,
     quiet: bool,
+    progress: ProgressBar,
     started: Instant,
     /// Wall time the simulation waited for the recorder.
     record_time: Duration,
@@ -300,30 +366,17 @@ impl Session {
     }
 
     fn drive(mut self) -> Result<(), Failure> {
-        let interrupted = Arc::new(AtomicBool::new(false));
-        {
-            let flag = interrupted.clone();
-            // Ctrl-C or SIGTERM: stop at the end of the current trading day and checkpoint.
-            let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
-        }
+        // Ctrl-C or SIGTERM: stop at the end of the current trading day and checkpoint.
+        watch_for_interrupt();
         self.run_dir
             .write_manifest(&self.manifest("running", BTreeMap::new()))
             .map_err(runtime)?;
-        let progress = if self.quiet || !std::io::stderr().is_terminal() {
-            ProgressBar::hidden()
-        } else {
-            let bar = ProgressBar::with_draw_target(Some(u64::from(self.sim.clock().horizon_ticks())), ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} days · {per_sec} · ETA {eta} · {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar.set_position(u64::from(self.sim.ticks_run()));
-            bar.reset_eta();
-            bar.enable_steady_tick(Duration::from_millis(200));
-            bar
-        };
+        let progress = self.progress.clone();
+        progress.set_length(u64::from(self.sim.clock().horizon_ticks()));
+        progress.set_position(u64::from(self.sim.ticks_run()));
+        progress.reset_eta();
         while !self.sim.finished() {
-            if interrupted.load(Ordering::SeqCst) {
+            if interrupt_requested() {
                 progress.finish_and_clear();
                 return self.interrupt();
             }
@@ -420,6 +473,7 @@ fn summary_figures(summary: &Summary) -> BTreeMap<String, f64> {
         ("forced_sales_usd".to_owned(), totals.forced_sales_usd),
         ("bubble_index_first".to_owned(), f64::from(summary.bubble_first)),
         ("bubble_index_lowest".to_owned(), f64::from(summary.bubble_lowest)),
+        ("bubble_index_highest".to_owned(), f64::from(summary.bubble_highest)),
         ("bubble_index_last".to_owned(), f64::from(summary.bubble_last)),
         ("circular_chip_investment_usd".to_owned(), summary.circular.invested_usd),
         ("circular_take_or_pay_usd".to_owned(), summary.circular.paid_usd),
@@ -460,8 +514,8 @@ fn print_summary(manifest: &Manifest, summary: &Summary, path: &Path) {
         totals.generations_released
     );
     println!(
-        "  bubble index: {}/8 at the start, lowest {}/8, {}/8 at the end",
-        summary.bubble_first, summary.bubble_lowest, summary.bubble_last
+        "  bubble index: {}/8 at the start, lowest {}/8, highest {}/8, {}/8 at the end",
+        summary.bubble_first, summary.bubble_lowest, summary.bubble_highest, summary.bubble_last
     );
     println!("  labs: {} funding rounds, {} failures", totals.funding_rounds, totals.lab_failures);
     let deal = &summary.circular;

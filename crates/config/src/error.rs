@@ -31,4 +31,9 @@ pub enum ConfigError {
     /// A value of the wrong type or outside what is allowed.
     #[error("{source_name}: key `{path}`: {reason}")]
     Invalid { source_name: String, path: String, reason: String },
+
+    /// A run of a sweep whose configuration is invalid at a key the sweep does not set
+    /// (a relation between a swept key and the base's keys, say).
+    #[error("{run}: {error}")]
+    InSweepRun { run: String, error: Box<ConfigError> },
 }

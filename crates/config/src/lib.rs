@@ -13,6 +13,8 @@
 //! - `load` — parsing, key checks, overrides, merging;
 //! - `validate` — ranges and relations (`validate_boom` for the `boom` sections);
 //! - `scenarios` — the scenarios shipped in `configs/`, compiled in;
+//! - `sweep` — sweep files (`configs/sweeps/`): a base scenario, parameters to vary and
+//!   replicate seeds, expanded into a numbered plan of runs with Hive-style folders;
 //! - `error` — [`ConfigError`].
 
 mod boom;
@@ -21,14 +23,16 @@ mod error;
 mod load;
 mod scenarios;
 mod schema;
+mod sweep;
 mod validate;
 mod validate_boom;
 mod validate_economy;
 
 pub use error::ConfigError;
-pub use load::{ConfigSource, baseline_table, key_paths, load};
+pub use load::{ConfigSource, Override, baseline_table, key_paths, load, load_with};
 pub use scenarios::{SCENARIOS, load_scenario, scenario_source};
 pub use schema::*;
+pub use sweep::{Axis, MAX_SWEEP_RUNS, ParamType, ParamValue, PlannedRun, Sweep, SweepParam};
 pub use validate::{MAX_YEARS, MIN_YEARS};
 
 /// The baseline scenario, compiled in: the default of every key.

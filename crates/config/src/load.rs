@@ -44,12 +44,36 @@ pub fn baseline_table() -> Table {
         .expect("configs/baseline.toml is valid TOML (checked by the config tests)")
 }
 
+/// One key set on top of a scenario, by `--set` or by a sweep: its path, its value and
+/// where it came from (for error messages).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    pub path: String,
+    pub value: Value,
+    pub origin: String,
+}
+
 /// Builds a validated `Config` from a scenario and `--set key.path=value` overrides.
 ///
 /// Keys the scenario leaves out take the baseline's value; arrays of tables (labs,
 /// hyperscalers, clouds) replace the baseline's array, each element filled from the
 /// baseline's element of the same index (or the first one).
 pub fn load(source: &ConfigSource, overrides: &[String]) -> Result<Config, ConfigError> {
+    let mut parsed = Vec::with_capacity(overrides.len());
+    for argument in overrides {
+        let (path, value) = parse_override(argument)?;
+        parsed.push(Override {
+            path,
+            value,
+            origin: format!("--set {argument}"),
+        });
+    }
+    load_with(source, &parsed)
+}
+
+/// Like [`load`], with overrides already parsed; an error at an overridden key is
+/// reported against that override's origin.
+pub fn load_with(source: &ConfigSource, overrides: &[Override]) -> Result<Config, ConfigError> {
     let baseline = baseline_table();
     let mut user = source.text.parse::<Table>().map_err(|err| ConfigError::Syntax {
         source_name: source.name.clone(),
@@ -57,20 +81,16 @@ pub fn load(source: &ConfigSource, overrides: &[String]) -> Result<Config, Confi
     })?;
     check_keys(&user, &baseline, "", &source.name)?;
 
-    let mut overridden: Vec<(String, String)> = Vec::new();
-    for argument in overrides {
-        let (path, value) = parse_override(argument)?;
-        let origin = format!("--set {argument}");
-        set_path(&mut user, &baseline, &path, value, &origin)?;
-        overridden.push((path, origin));
+    for change in overrides {
+        set_path(&mut user, &baseline, &change.path, change.value.clone(), &change.origin)?;
     }
-    // An error at a key set on the command line is reported against that argument.
+    // An error at a key set on top of the file is reported against where it came from.
     let origin_of = |path: &str| -> String {
-        overridden
+        overrides
             .iter()
             .rev()
-            .find(|(key, _)| path == key || path.starts_with(&format!("{key}.")))
-            .map(|(_, origin)| origin.clone())
+            .find(|change| path == change.path || path.starts_with(&format!("{}.", change.path)))
+            .map(|change| change.origin.clone())
             .unwrap_or_else(|| source.name.clone())
     };
 
@@ -120,7 +140,7 @@ fn check_keys(user: &Table, reference: &Table, prefix: &str, source: &str) -> Re
     Ok(())
 }
 
-fn unknown_key(source: &str, path: &str, key: &str, reference: &Table) -> ConfigError {
+pub(crate) fn unknown_key(source: &str, path: &str, key: &str, reference: &Table) -> ConfigError {
     let best = reference
         .keys()
         .map(|candidate| (strsim::jaro_winkler(key, candidate), candidate))
@@ -302,7 +322,7 @@ fn check_finite(value: &Value, path: &str) -> Result<(), (String, String)> {
 }
 
 /// Rewrites serde's Rust type names into what a user may write.
-fn humanise_serde(message: &str) -> String {
+pub(crate) fn humanise_serde(message: &str) -> String {
     const TYPES: [(&str, &str); 7] = [
         ("expected u32", "expected a whole number from 0 to 4294967295"),
         ("expected u64", "expected a whole number from 0 to 18446744073709551615"),
@@ -327,7 +347,7 @@ fn humanise_serde(message: &str) -> String {
 }
 
 /// Folds a message onto one line of bounded length.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     const MAX_CHARS: usize = 300;
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.chars().count() > MAX_CHARS {

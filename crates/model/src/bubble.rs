@@ -42,9 +42,11 @@ pub struct BubbleIndex {
     pub pure_plays: u8,
     pub novice_investors: u8,
     pub narrative: u8,
-    /// The total on the first day scored and the lowest so far (for the run summary).
+    /// The total on the first day scored, the lowest and the highest so far (for the
+    /// run summary).
     pub first_total: u8,
     pub lowest_total: u8,
+    pub highest_total: u8,
     pub days_scored: u32,
 }
 
@@ -111,10 +113,10 @@ pub fn update_bubble_index(
     *index = score(&params.bubble, inputs);
     let total = index.total();
     index.days_scored = before.days_scored + 1;
-    (index.first_total, index.lowest_total) = if before.days_scored == 0 {
-        (total, total)
+    (index.first_total, index.lowest_total, index.highest_total) = if before.days_scored == 0 {
+        (total, total, total)
     } else {
-        (before.first_total, before.lowest_total.min(total))
+        (before.first_total, before.lowest_total.min(total), before.highest_total.max(total))
     };
 }
 

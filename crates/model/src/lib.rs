@@ -112,9 +112,10 @@ pub struct Summary {
     /// Deepest peak-to-trough fall of the AI index, 0 … 1.
     pub ai_index_max_drawdown: f64,
     pub totals: Totals,
-    /// The bubble index on the first day, its lowest and its last reading.
+    /// The bubble index on the first day, its lowest, its highest and its last reading.
     pub bubble_first: u8,
     pub bubble_lowest: u8,
+    pub bubble_highest: u8,
     pub bubble_last: u8,
     /// The circular deal (all zero without one).
     pub circular: circular::CircularDeal,
@@ -232,6 +233,7 @@ impl Simulation {
             totals: self.world.resource::<events::EventLog>().totals,
             bubble_first: bubble.first_total,
             bubble_lowest: bubble.lowest_total,
+            bubble_highest: bubble.highest_total,
             bubble_last: bubble.total(),
             circular: self.world.resource::<circular::CircularDeal>().clone(),
             economy: {

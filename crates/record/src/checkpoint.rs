@@ -18,8 +18,9 @@ use sha2::{Digest, Sha256};
 use crate::error::RecordError;
 use crate::writer::{TablePosition, parts_dir, pending_dir};
 
-/// The layout of `state.bin`; a build refuses any other.
-pub const CHECKPOINT_FORMAT: u32 = 1;
+/// The layout of `state.bin`; a build refuses any other. 2: the bubble index keeps its
+/// highest reading.
+pub const CHECKPOINT_FORMAT: u32 = 2;
 const MAGIC: &[u8; 16] = b"BUBBLESIM-CKPT\r\n";
 const DIGEST_BYTES: usize = 32;
 

@@ -8,6 +8,7 @@
 //!   parts, joined into `<table>.parquet` when the run completes;
 //! - `checkpoint` writes and reads `checkpoint/state.bin` (versioned, checksummed,
 //!   atomic): the model's world and where every table's output stood;
+//! - `table_file` writes a small table in one go (a sweep's `summary.parquet`);
 //! - `run_dir` creates the run folder, writes `config.toml` and `manifest.json`, and
 //!   removes a new run's folder if it fails.
 
@@ -18,6 +19,7 @@ mod economy_tables;
 mod error;
 mod run_dir;
 mod schema;
+mod table_file;
 pub mod tables;
 mod writer;
 
@@ -26,6 +28,7 @@ pub use columns::ColumnData;
 pub use error::RecordError;
 pub use run_dir::{Manifest, RunDir};
 pub use schema::{ColumnSpec, ColumnType, TableSpec};
+pub use table_file::{NamedColumn, write_table_file};
 pub use writer::{SavedFile, TablePosition, TableWriter, WriterOptions};
 
 /// The Markdown reference of every table, as `bubblesim schema` prints it.

@@ -1,0 +1,177 @@
+//! `summary.parquet`: one row per completed run of a sweep, with its parameters, seed
+//! and folder, and the headline outcomes from its manifest. Built from `sweep.json` and
+//! the runs' manifests alone, so every machine that ran a shard gives the same bytes.
+
+use std::path::Path;
+
+use bubblesim_record::{ColumnData, NamedColumn, write_table_file};
+use serde::Deserialize;
+
+use crate::Failure;
+use crate::sweep::{PlanParam, PlanRun, SUCCESS_MARKER};
+
+/// The outcome columns: the manifest's `summary` key, its unit and its meaning. The
+/// headline outcomes come first.
+pub const FIGURES: &[(&str, &str, &str)] = &[
+    (
+        "ai_index_max_drawdown",
+        "fraction",
+        "deepest peak-to-trough fall of the AI equity index",
+    ),
+    ("lease_defaults", "count", "data-centre leases whose tenant defaulted"),
+    ("downgrades", "count", "rating downgrades of lease-backed bonds and tranches"),
+    ("bubble_index_highest", "score 0–8", "highest Goldfarb–Kirsch bubble index reading"),
+    ("unemployment_rate_peak", "fraction", "highest unemployment rate"),
+    (
+        "gdp_growth_yoy_lowest",
+        "fraction",
+        "weakest year-on-year real GDP growth (null under a year)",
+    ),
+    ("most_regions_in_recession", "count", "most regions in recession at once"),
+    ("tranche_losses_usd", "USD", "principal of securities and tranches written off"),
+    ("margin_calls", "count", "margin calls on leveraged funds"),
+    (
+        "forced_sales_usd",
+        "USD",
+        "assets sold under a rating limit, redemptions or a margin call",
+    ),
+    ("lease_rent_cuts", "count", "leases renegotiated to a lower rent"),
+    ("lease_breaks", "count", "leases ended at a break option"),
+    ("impairments_usd", "USD", "GPU impairments"),
+    ("retirement_writeoffs_usd", "USD", "book value written off when GPUs retired"),
+    ("securities_issued", "count", "lease-backed bonds and tranches issued"),
+    ("guarantees_called", "count", "residual value guarantees called"),
+    ("funding_rounds", "count", "AI labs' funding rounds"),
+    ("lab_failures", "count", "AI labs that failed"),
+    ("generations_released", "count", "GPU generations released"),
+    ("ai_index_final", "index", "AI equity index level at the end"),
+    ("bubble_index_first", "score 0–8", "bubble index on the first day"),
+    ("bubble_index_lowest", "score 0–8", "lowest bubble index reading"),
+    ("bubble_index_last", "score 0–8", "bubble index on the last day"),
+    ("circular_chip_investment_usd", "USD", "chipmaker → lab equity in the circular deal"),
+    (
+        "circular_take_or_pay_usd",
+        "USD",
+        "lab → cloud take-or-pay payments in the circular deal",
+    ),
+    ("circular_capacity_rent_usd", "USD", "the take-or-pay capacity's market rent"),
+    (
+        "circular_gpu_purchases_usd",
+        "USD",
+        "cloud → chipmaker GPU purchases in the circular deal",
+    ),
+    ("ai_share_of_gdp_first", "fraction", "AI investment's share of GDP at the start"),
+    (
+        "money_residual_largest_usd",
+        "USD",
+        "largest stock–flow money residual (0 up to rounding)",
+    ),
+];
+
+#[derive(Deserialize)]
+struct PlanOnDisk {
+    bubblesim_version: String,
+    sweep: String,
+    sweep_file_sha256: String,
+    params: Vec<PlanParam>,
+    runs: Vec<PlanRun>,
+}
+
+/// Writes `dir/summary.parquet` from the completed runs; returns (rows, runs missing).
+pub fn summarize(dir: &Path, verbose: bool) -> Result<(usize, usize), Failure> {
+    let plan_path = dir.join("sweep.json");
+    let text = std::fs::read_to_string(&plan_path).map_err(|err| {
+        Failure::Input(format!(
+            "{}: cannot be read ({err}); is {} a sweep folder?",
+            plan_path.display(),
+            dir.display()
+        ))
+    })?;
+    let plan: PlanOnDisk = serde_json::from_str(&text)
+        .map_err(|err| Failure::Input(format!("{}: not a bubblesim sweep plan ({err})", plan_path.display())))?;
+    let mut rows: Vec<(&PlanRun, serde_json::Map<String, serde_json::Value>)> = Vec::new();
+    let mut missing: Vec<&PlanRun> = Vec::new();
+    for run in &plan.runs {
+        let folder = dir.join(&run.folder);
+        let manifest = folder
+            .join(SUCCESS_MARKER)
+            .is_file()
+            .then(|| std::fs::read(folder.join("manifest.json")).ok())
+            .flatten()
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .and_then(|manifest| manifest.get("summary").and_then(|s| s.as_object()).cloned());
+        match manifest {
+            Some(summary) => rows.push((run, summary)),
+            None => missing.push(run),
+        }
+    }
+    if rows.is_empty() {
+        return Err(Failure::Input(format!(
+            "{}: none of the sweep's {} runs is complete yet; nothing to summarise",
+            dir.display(),
+            plan.runs.len()
+        )));
+    }
+    let mut columns = vec![NamedColumn {
+        name: "run".to_owned(),
+        unit: "number".to_owned(),
+        description: "the run's number in the sweep's plan (from 1)".to_owned(),
+        data: ColumnData::U32(rows.iter().map(|(run, _)| run.run as u32).collect()),
+    }];
+    for (index, param) in plan.params.iter().enumerate() {
+        let values = rows.iter().map(|(run, _)| &run.values[index]);
+        let data = match param.kind.as_str() {
+            "integer" => ColumnData::I64(values.map(|v| v.as_i64().unwrap_or_default()).collect()),
+            "float" => ColumnData::F64(values.map(|v| v.as_f64().unwrap_or(f64::NAN)).collect()),
+            "bool" => ColumnData::Bool(values.map(|v| v.as_bool().unwrap_or_default()).collect()),
+            _ => ColumnData::Utf8(values.map(|v| v.as_str().unwrap_or_default().to_owned()).collect()),
+        };
+        columns.push(NamedColumn {
+            name: param.name.clone(),
+            unit: "as the config key".to_owned(),
+            description: format!("swept parameter `{}`", param.key),
+            data,
+        });
+    }
+    columns.push(NamedColumn {
+        name: "seed".to_owned(),
+        unit: "seed".to_owned(),
+        description: "the run's master seed (run.seed)".to_owned(),
+        data: ColumnData::U64(rows.iter().map(|(run, _)| run.seed).collect()),
+    });
+    columns.push(NamedColumn {
+        name: "folder".to_owned(),
+        unit: "path".to_owned(),
+        description: "the run's folder, relative to the sweep folder".to_owned(),
+        data: ColumnData::Utf8(rows.iter().map(|(run, _)| run.folder.clone()).collect()),
+    });
+    for (key, unit, description) in FIGURES {
+        columns.push(NamedColumn {
+            name: (*key).to_owned(),
+            unit: (*unit).to_owned(),
+            description: (*description).to_owned(),
+            data: ColumnData::OptF64(rows.iter().map(|(_, summary)| summary.get(*key).and_then(|v| v.as_f64())).collect()),
+        });
+    }
+    let metadata = vec![
+        ("bubblesim.version".to_owned(), plan.bubblesim_version.clone()),
+        ("bubblesim.sweep".to_owned(), plan.sweep.clone()),
+        ("bubblesim.sweep_file_sha256".to_owned(), plan.sweep_file_sha256.clone()),
+    ];
+    let path = dir.join("summary.parquet");
+    write_table_file(&path, columns, metadata).map_err(|err| Failure::Runtime(err.into()))?;
+    if verbose {
+        eprintln!("{}: {} runs", path.display(), rows.len());
+    }
+    if !missing.is_empty() {
+        let shown: Vec<String> = missing.iter().take(5).map(|run| format!("{} ({})", run.run, run.folder)).collect();
+        eprintln!(
+            "warning: {} of {} runs are not complete and are not in the summary: {}{}",
+            missing.len(),
+            plan.runs.len(),
+            shown.join(", "),
+            if missing.len() > shown.len() { ", …" } else { "" }
+        );
+    }
+    Ok((rows.len(), missing.len()))
+}
