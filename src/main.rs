@@ -66,16 +66,26 @@ pub fn load_config(path: Option<&std::path::Path>, args: &ConfigArgs) -> Result<
     bubblesim_config::load(&source, &overrides)
 }
 
+/// Writes `text` to stdout. A reader that stops early (`bubblesim schema | head`) is
+/// not an error.
+pub fn print_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+}
+
 /// Prints each shipped scenario: its name, file and one-line description.
 fn list_scenarios() {
+    let mut text = String::new();
     for (name, file, _) in bubblesim_config::SCENARIOS {
         let description = match bubblesim_config::load_scenario(name, &[]) {
             Some(Ok(config)) => config.run.description,
             Some(Err(err)) => format!("(does not load: {err})"),
             None => String::new(),
         };
-        println!("{name:<26} {file:<40} {description}");
+        text.push_str(&format!("{name:<26} {file:<40} {description}\n"));
     }
+    print_stdout(&text);
 }
 
 fn main() -> ExitCode {
@@ -91,11 +101,15 @@ fn main() -> ExitCode {
         Command::Check(args) => load_config(Some(&args.config), &args.config_args)
             .map_err(Failure::from)
             .map(|config| {
-                print!("{}", config.to_toml());
+                print_stdout(&config.to_toml());
                 eprintln!("{}: valid", args.config.display());
             }),
         Command::Schema => {
-            print!("{}{}", bubblesim_record::schema_markdown(), tables::event_kinds_markdown());
+            print_stdout(&format!(
+                "{}{}",
+                bubblesim_record::schema_markdown(),
+                tables::event_kinds_markdown()
+            ));
             Ok(())
         }
     };

@@ -5,6 +5,7 @@
 //! what is missing. A whole local sweep ends by writing `summary.parquet`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -196,22 +197,25 @@ fn check_param_names(sweep: &Sweep) -> Result<(), Failure> {
 }
 
 fn print_plan(sweep: &Sweep, selected: &[&PlannedRun], shard: Option<&Shard>, out: &Path) {
+    let mut text = String::new();
     let total = sweep.runs.len();
-    println!("sweep {} — {}", sweep.name, sweep.description);
-    println!("{total} runs: {}; base scenario {}", sweep.shape(), sweep.base.name);
+    let _ = writeln!(text, "sweep {} — {}", sweep.name, sweep.description);
+    let _ = writeln!(text, "{total} runs: {}; base scenario {}", sweep.shape(), sweep.base.name);
     if let Some(shard) = shard {
-        println!("{shard}: {} of them", selected.len());
+        let _ = writeln!(text, "{shard}: {} of them", selected.len());
     }
     for run in selected {
-        println!("{:>6}  {}", run.number, folder_text(&out.join(sweep.folder(run))));
+        let _ = writeln!(text, "{:>6}  {}", run.number, folder_text(&out.join(sweep.folder(run))));
     }
-    println!(
+    let _ = writeln!(
+        text,
         "locally: bubblesim sweep {} --out {}\non Slurm: sbatch --array=1-N deploy/slurm/sweep.sbatch {} {}   (N shards, at most {total})",
         sweep.source_name,
         out.display(),
         sweep.source_name,
         out.display()
     );
+    crate::print_stdout(&text);
 }
 
 /// Creates the sweep folder and its `sweep.json`, or checks that an existing one holds

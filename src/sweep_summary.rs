@@ -10,8 +10,8 @@ use serde::Deserialize;
 use crate::Failure;
 use crate::sweep::{PlanParam, PlanRun, SUCCESS_MARKER};
 
-/// The outcome columns: the manifest's `summary` key, its unit and its meaning. The
-/// headline outcomes come first.
+/// The outcome columns: the manifest's `summary` key, its unit and its meaning (counts
+/// are written as whole numbers). The headline outcomes come first.
 pub const FIGURES: &[(&str, &str, &str)] = &[
     (
         "ai_index_max_drawdown",
@@ -146,11 +146,17 @@ pub fn summarize(dir: &Path, verbose: bool) -> Result<(usize, usize), Failure> {
         data: ColumnData::Utf8(rows.iter().map(|(run, _)| run.folder.clone()).collect()),
     });
     for (key, unit, description) in FIGURES {
+        let values = rows.iter().map(|(_, summary)| summary.get(*key).and_then(|v| v.as_f64()));
         columns.push(NamedColumn {
             name: (*key).to_owned(),
             unit: (*unit).to_owned(),
             description: (*description).to_owned(),
-            data: ColumnData::OptF64(rows.iter().map(|(_, summary)| summary.get(*key).and_then(|v| v.as_f64())).collect()),
+            // Counts are whole numbers in the manifest too.
+            data: if *unit == "count" {
+                ColumnData::OptU64(values.map(|v| v.map(|x| x.round() as u64)).collect())
+            } else {
+                ColumnData::OptF64(values.collect())
+            },
         });
     }
     let metadata = vec![

@@ -121,9 +121,9 @@ fn a_local_sweep_writes_hive_folders_a_marker_and_a_summary_and_each_run_equals_
         "bubble_index_highest",
         "unemployment_rate_peak",
     ] {
-        let values = column(outcome).as_primitive::<Float64Type>();
-        assert_eq!(values.null_count(), 0, "{outcome}");
+        assert_eq!(column(outcome).null_count(), 0, "{outcome}");
     }
+    assert_eq!(column("lease_defaults").data_type(), &arrow_schema::DataType::UInt64);
     // The drawdown is the run's own, from its manifest.
     let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join(folders[3]).join("manifest.json")).unwrap()).unwrap();
     assert_eq!(
@@ -210,6 +210,24 @@ fn a_rerun_skips_completed_runs_and_finishes_only_what_is_missing() {
         "{}",
         stderr(&rerun)
     );
+    assert_eq!(sweep_dataset(&out), before);
+
+    // A run that fails does not stop the others; the sweep exits 1 naming it, writes no
+    // summary, and a rerun retries it.
+    std::fs::remove_dir_all(out.join("herding=0.3")).unwrap();
+    std::fs::remove_file(out.join("summary.parquet")).unwrap();
+    std::fs::write(out.join("herding=0.3"), b"in the way").unwrap();
+    let failed = run_sweep(&file, &out, &[], &[]);
+    assert_eq!(failed.status.code(), Some(1), "{}", stderr(&failed));
+    let message = stderr(&failed);
+    assert!(
+        message.contains("0 runs completed, 2 already complete, 0 interrupted, 2 failed"),
+        "{message}"
+    );
+    assert!(message.contains("run 1 (herding=0.3, seed=20251001) failed"), "{message}");
+    assert!(!out.join("summary.parquet").exists());
+    std::fs::remove_file(out.join("herding=0.3")).unwrap();
+    ok(run_sweep(&file, &out, &["--quiet"], &[]));
     assert_eq!(sweep_dataset(&out), before);
 }
 

@@ -200,6 +200,15 @@ values = [0.5]
 }
 
 #[test]
+fn a_base_scenario_file_is_found_beside_the_sweep_file() {
+    // The tests run in crates/config: the shipped scenarios are two folders up.
+    let plan = sweep("[sweep]\nbase = \"../../configs/soft-landing.toml\"\n").unwrap();
+    assert_eq!(plan.runs.len(), 1);
+    assert_eq!(plan.config(&plan.runs[0]).unwrap().run.scenario, "soft-landing");
+    assert_eq!(folders(&plan), ["seed=20251001"]);
+}
+
+#[test]
 fn an_unknown_parameter_path_names_the_file_the_key_and_a_close_one() {
     let message = error(
         r#"
