@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,9 +60,11 @@ pub struct PlanRun {
     pub seed: u64,
     /// One value per parameter, in the order of `params`.
     pub values: Vec<serde_json::Value>,
+    /// SHA-256 of the run's resolved `config.toml`.
+    pub config_sha256: String,
 }
 
-fn plan_file(sweep: &Sweep) -> PlanFile {
+fn plan_file(sweep: &Sweep, config_hashes: &[String]) -> PlanFile {
     let param_value = |value: &bubblesim_config::ParamValue| match value {
         bubblesim_config::ParamValue::Integer(n) => serde_json::Value::from(*n),
         bubblesim_config::ParamValue::Float(x) => serde_json::Value::from(*x),
@@ -93,11 +96,13 @@ fn plan_file(sweep: &Sweep) -> PlanFile {
         runs: sweep
             .runs
             .iter()
-            .map(|run| PlanRun {
+            .zip(config_hashes)
+            .map(|(run, config_sha256)| PlanRun {
                 run: run.number,
                 folder: folder_text(&sweep.folder(run)),
                 seed: run.seed,
                 values: run.values.iter().map(param_value).collect(),
+                config_sha256: config_sha256.clone(),
             })
             .collect(),
     }
@@ -126,18 +131,21 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         .filter(|run| shard.as_ref().is_none_or(|s| s.includes(run.number)))
         .collect();
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("runs").join(&sweep.name));
-    if args.plan {
-        print_plan(&sweep, &selected, shard.as_ref(), &out);
-        return Ok(());
-    }
     // Every run of the plan is checked, not only this shard's: no shard starts a sweep
-    // that another would reject.
+    // that another would reject. Each run's resolved config goes into the plan's
+    // identity, so a base scenario edited between shards is noticed.
     let mut configs = BTreeMap::new();
+    let mut config_hashes = Vec::with_capacity(sweep.runs.len());
     for run in &sweep.runs {
         let config = sweep.config(run)?;
+        config_hashes.push(format!("{:x}", Sha256::digest(config.to_toml().as_bytes())));
         if shard.as_ref().is_none_or(|s| s.includes(run.number)) {
             configs.insert(run.number, config);
         }
+    }
+    if args.plan {
+        print_plan(&sweep, &selected, shard.as_ref(), &out);
+        return Ok(());
     }
     if selected.len() > CONFIRM_ABOVE_RUNS && !args.yes {
         return Err(Failure::Input(format!(
@@ -147,7 +155,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             sweep.shape()
         )));
     }
-    prepare_folder(&out, &plan_file(&sweep))?;
+    prepare_folder(&out, &plan_file(&sweep, &config_hashes))?;
     if !args.quiet {
         let part = shard.as_ref().map(|s| format!(", {s}")).unwrap_or_default();
         eprintln!(
@@ -179,11 +187,15 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Failure> {
 /// Parameter names become columns beside the tables' own and the summary's.
 fn check_param_names(sweep: &Sweep) -> Result<(), Failure> {
     for param in &sweep.params {
+        // Readers such as DuckDB compare column names without case.
+        let same = |column: &str| column.eq_ignore_ascii_case(&param.name);
         let table = bubblesim_record::tables::all()
             .into_iter()
-            .find(|t| t.columns.iter().any(|c| c.name == param.name));
+            .find(|t| t.columns.iter().any(|c| same(c.name)));
         let clash = table.map(|t| format!("a column of the `{}` table", t.name)).or_else(|| {
-            (FIGURES.iter().any(|(key, _, _)| *key == param.name) || param.name == "folder")
+            FIGURES
+                .iter()
+                .any(|(key, _, _)| same(key))
                 .then(|| "a column of summary.parquet".to_owned())
         });
         if let Some(clash) = clash {
@@ -231,7 +243,12 @@ fn prepare_folder(out: &Path, plan: &PlanFile) -> Result<(), Failure> {
                 out.display()
             )));
         }
-        Err(_) if out.is_dir() && std::fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some()) => {
+        // Another shard may be writing sweep.json under a hidden temporary name.
+        Err(_)
+            if out.is_dir()
+                && std::fs::read_dir(out)
+                    .is_ok_and(|entries| entries.flatten().any(|e| !e.file_name().to_string_lossy().starts_with('.'))) =>
+        {
             return Err(Failure::Input(format!(
                 "{}: exists, is not empty and is not a sweep folder (no sweep.json); choose another --out",
                 out.display()
@@ -250,7 +267,10 @@ fn prepare_folder(out: &Path, plan: &PlanFile) -> Result<(), Failure> {
     let temp = out.join(format!(".sweep.json.{}.partial", std::process::id()));
     std::fs::write(&temp, &json)
         .and_then(|()| std::fs::rename(&temp, &path))
-        .map_err(|err| Failure::Runtime(anyhow::anyhow!("{}: {err}", path.display())))
+        .map_err(|err| {
+            let _ = std::fs::remove_file(&temp);
+            Failure::Runtime(anyhow::anyhow!("{}: {err}", path.display()))
+        })
 }
 
 /// One run to do here.
@@ -265,6 +285,8 @@ struct Work {
 enum Outcome {
     Completed(Duration),
     AlreadyComplete,
+    /// Another process holds the run's lock (a resubmitted array, a second sweep).
+    RunningElsewhere,
     Interrupted,
     Failed(String),
 }
@@ -297,7 +319,9 @@ fn execute(work: &[Work], plan_runs: usize, jobs: usize, checkpoint_every: Optio
                     };
                     let bar = display.start(item);
                     let started = Instant::now();
-                    let outcome = run_one(item, checkpoint_every, bar.clone(), started);
+                    // A bug that panics in one run is that run's failure, not the sweep's.
+                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| run_one(item, checkpoint_every, &bar, &display, started)))
+                        .unwrap_or_else(|_| Outcome::Failed("the run panicked (a bug in bubblesim; the message is above)".to_owned()));
                     display.finish(&bar, item, &outcome, plan_runs);
                     report.lock().expect("no worker panics while holding the report").outcomes.push((
                         item.number,
@@ -314,27 +338,40 @@ fn execute(work: &[Work], plan_runs: usize, jobs: usize, checkpoint_every: Optio
     report
 }
 
-/// Runs (or resumes, or skips) one run of the plan.
-fn run_one(item: &Work, checkpoint_every: Option<u32>, progress: ProgressBar, started: Instant) -> Outcome {
+/// Runs (or resumes, or skips) one run of the plan, holding its lock meanwhile.
+fn run_one(item: &Work, checkpoint_every: Option<u32>, progress: &ProgressBar, display: &Display, started: Instant) -> Outcome {
+    let lock = match lock_run(&item.folder) {
+        Ok(Some(lock)) => lock,
+        Ok(None) => return Outcome::RunningElsewhere,
+        Err(err) => return Outcome::Failed(format!("cannot lock the run: {err}")),
+    };
     if item.folder.join(SUCCESS_MARKER).is_file() {
         return Outcome::AlreadyComplete;
     }
-    let options = RunOptions {
+    let options = || RunOptions {
         threads: 1,
         checkpoint_every,
         quiet: true,
-        progress,
+        progress: progress.clone(),
     };
     let resolved = item.config.to_toml();
     let resumable = bubblesim_record::checkpoint_path(&item.folder).is_file()
         && std::fs::read_to_string(item.folder.join("config.toml")).is_ok_and(|text| text == resolved);
-    let result = if resumable {
-        continue_run(&item.folder, options)
-    } else {
+    let result = match resumable.then(|| continue_run(&item.folder, options())) {
+        // A checkpoint that cannot be used (damaged, another build's) is not worth keeping:
+        // the run starts again, to the same bytes.
+        Some(Err(Failure::Input(message))) => {
+            display.note(&format!(
+                "run {} ({}): {message}; running it again from the start",
+                item.number, item.label
+            ));
+            start(&item.config, &item.folder, true, options())
+        }
+        Some(result) => result,
         // A folder left by a run stopped before its first checkpoint starts again.
-        start(&item.config, &item.folder, item.folder.exists(), options)
+        None => start(&item.config, &item.folder, item.folder.exists(), options()),
     };
-    match result {
+    let outcome = match result {
         Ok(()) => match std::fs::File::create(item.folder.join(SUCCESS_MARKER)).and_then(|f| f.sync_all()) {
             Ok(()) => Outcome::Completed(started.elapsed()),
             Err(err) => Outcome::Failed(format!("cannot write its {SUCCESS_MARKER} marker: {err}")),
@@ -342,6 +379,26 @@ fn run_one(item: &Work, checkpoint_every: Option<u32>, progress: ProgressBar, st
         Err(Failure::Interrupted(_)) => Outcome::Interrupted,
         Err(Failure::Input(message)) => Outcome::Failed(message),
         Err(Failure::Runtime(err)) => Outcome::Failed(format!("{err:#}")),
+    };
+    drop(lock);
+    outcome
+}
+
+/// Takes the run's lock — `.seed=<s>.lock` beside its folder, locked with `flock`, so it
+/// is released however the process ends — or `None` if another process holds it.
+fn lock_run(folder: &Path) -> std::io::Result<Option<std::fs::File>> {
+    let parent = folder.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(parent.join(format!(".{name}.lock")))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(err)) => Err(err),
     }
 }
 
@@ -350,10 +407,16 @@ fn finish(out: &Path, shard: Option<&Shard>, report: &Report, quiet: bool) -> Re
     let completed = report.count(|o| matches!(o, Outcome::Completed(_)));
     let skipped = report.count(|o| matches!(o, Outcome::AlreadyComplete));
     let interrupted = report.count(|o| matches!(o, Outcome::Interrupted));
+    let elsewhere = report.count(|o| matches!(o, Outcome::RunningElsewhere));
     let failed: Vec<&(usize, String, Outcome)> = report.outcomes.iter().filter(|(_, _, o)| matches!(o, Outcome::Failed(_))).collect();
     if !quiet {
+        let elsewhere = if elsewhere > 0 {
+            format!(", {elsewhere} running in another process")
+        } else {
+            String::new()
+        };
         eprintln!(
-            "{completed} runs completed, {skipped} already complete, {interrupted} interrupted, {} failed",
+            "{completed} runs completed, {skipped} already complete{elsewhere}, {interrupted} interrupted, {} failed",
             failed.len()
         );
     }
@@ -376,6 +439,12 @@ fn finish(out: &Path, shard: Option<&Shard>, report: &Report, quiet: bool) -> Re
         )));
     }
     match shard {
+        None if elsewhere > 0 => {
+            if !quiet {
+                eprintln!("once the other process has finished: bubblesim sweep --summarize {}", out.display());
+            }
+            Ok(())
+        }
         None => summarize(out, !quiet).map(|_| ()),
         Some(shard) => {
             if !quiet {
@@ -446,10 +515,22 @@ impl Display {
             let what = match outcome {
                 Outcome::Completed(time) => format!("complete in {:.1}s", time.as_secs_f64()),
                 Outcome::AlreadyComplete => "already complete".to_owned(),
+                Outcome::RunningElsewhere => "running in another process; skipped".to_owned(),
                 Outcome::Interrupted => "interrupted (checkpoint written)".to_owned(),
                 Outcome::Failed(_) => "failed".to_owned(),
             };
             eprintln!("[{done}/{}] run {}/{plan_runs} ({}): {what}", self.total, item.number, item.label);
+        }
+    }
+
+    /// A message above the bars (or on its own line), unless quiet.
+    fn note(&self, text: &str) {
+        match &self.multi {
+            Some(multi) => {
+                let _ = multi.println(text);
+            }
+            None if self.lines => eprintln!("{text}"),
+            None => {}
         }
     }
 

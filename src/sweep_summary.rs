@@ -89,6 +89,15 @@ pub fn summarize(dir: &Path, verbose: bool) -> Result<(usize, usize), Failure> {
     })?;
     let plan: PlanOnDisk = serde_json::from_str(&text)
         .map_err(|err| Failure::Input(format!("{}: not a bubblesim sweep plan ({err})", plan_path.display())))?;
+    if let Some(run) = plan.runs.iter().find(|run| run.values.len() != plan.params.len()) {
+        return Err(Failure::Input(format!(
+            "{}: run {} has {} values for {} parameters; the plan is damaged",
+            plan_path.display(),
+            run.run,
+            run.values.len(),
+            plan.params.len()
+        )));
+    }
     let mut rows: Vec<(&PlanRun, serde_json::Map<String, serde_json::Value>)> = Vec::new();
     let mut missing: Vec<&PlanRun> = Vec::new();
     for run in &plan.runs {

@@ -271,8 +271,24 @@ fn an_interrupted_sweep_resumes_its_runs_from_their_checkpoints() {
         "the second run did not start"
     );
 
+    // A copy whose checkpoint is damaged runs that run again from the start.
+    let damaged = dir.path().join("damaged");
+    assert!(Command::new("cp").arg("-a").arg(&out).arg(&damaged).status().unwrap().success());
+    let state = damaged.join("herding=0.3/seed=20251001/checkpoint/state.bin");
+    let mut bytes = std::fs::read(&state).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&state, bytes).unwrap();
+
     ok(run_sweep(&file, &out, &["--quiet"], &[]));
     assert_eq!(sweep_dataset(&out), sweep_dataset(&reference));
+    let restarted = ok(run_sweep(&file, &damaged, &[], &[]));
+    assert!(
+        stderr(&restarted).contains("running it again from the start"),
+        "{}",
+        stderr(&restarted)
+    );
+    assert_eq!(sweep_dataset(&damaged), sweep_dataset(&reference));
 }
 
 #[test]
@@ -343,6 +359,15 @@ fn bad_sweeps_exit_2_name_the_problem_and_run_nothing() {
                 "values = [0.3, 0.9]\n[[param]]\nkey = \"retail.novice_share\"\nvalues = [0.5, 1.5]",
             ),
             vec![],
+            "run 3 (herding=0.3, retail_novice_share=1.5, seed=20251001)",
+        ),
+        (
+            "invalid-plan.toml",
+            SMALL_SWEEP.replace(
+                "values = [0.3, 0.9]",
+                "values = [0.3, 0.9]\n[[param]]\nkey = \"retail.novice_share\"\nvalues = [0.5, 1.5]",
+            ),
+            vec!["--plan"],
             "run 3 (herding=0.3, retail_novice_share=1.5, seed=20251001)",
         ),
     ];
@@ -419,4 +444,28 @@ max = 0.8
     let folder = batch.column_by_name("folder").unwrap().as_string::<i32>().value(4).to_owned();
     assert!(folder.starts_with("retail_count=1500/novices=0."), "{folder}");
     assert!(out.join(&folder).join("_SUCCESS").is_file());
+}
+
+#[test]
+fn a_run_another_process_holds_is_left_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_sweep(dir.path(), "small.toml", SMALL_SWEEP);
+    let out = dir.path().join("out");
+    ok(run_sweep(&file, &out, &["--shard", "1/4", "--quiet"], &[]));
+    // Stand in for another sweep process working on run 3 (a resubmitted array task).
+    std::fs::create_dir_all(out.join("herding=0.9")).unwrap();
+    let lock = std::fs::File::create(out.join("herding=0.9/.seed=20251001.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let output = ok(run_sweep(&file, &out, &[], &[]));
+    let message = stderr(&output);
+    assert!(
+        message.contains("2 runs completed, 1 already complete, 1 running in another process"),
+        "{message}"
+    );
+    assert!(!out.join("herding=0.9/seed=20251001").exists(), "the held run was not touched");
+    assert!(!out.join("summary.parquet").exists(), "no summary while a run is unfinished");
+    drop(lock);
+    let rest = ok(run_sweep(&file, &out, &[], &[]));
+    assert!(stderr(&rest).contains("1 runs completed, 3 already complete"), "{}", stderr(&rest));
+    assert!(out.join("summary.parquet").is_file());
 }

@@ -320,7 +320,8 @@ impl Sweep {
         }
         overrides.push(Override {
             path: "run.seed".to_owned(),
-            value: Value::Integer(i64::try_from(run.seed).unwrap_or(i64::MAX)),
+            // Seeds are checked to fit TOML's integers when the plan is made.
+            value: Value::Integer(i64::try_from(run.seed).expect("seeds are at most i64::MAX")),
             origin: origin.clone(),
         });
         load_with(&self.base, &overrides).map_err(|error| {
@@ -367,7 +368,7 @@ impl Sweep {
                     &self.source_name,
                     "sample.significant_digits",
                     format!(
-                        "two runs of the plan would share the folder {} (sampled values rounded alike); raise `sample.significant_digits` or draw fewer points",
+                        "two runs of the plan would share the folder {} (sampled values rounded alike): raise `sample.significant_digits`, or for a whole-number parameter draw fewer points or widen `min` … `max`",
                         folder.display()
                     ),
                 ));
@@ -599,13 +600,20 @@ fn round_significant(value: f64, digits: usize) -> f64 {
 }
 
 fn range_values(src: &str, path: &str, key: &str, kind: ParamType, range: &RangeEntry) -> Result<Vec<ParamValue>, ConfigError> {
+    let empty = |reason: String| invalid(src, path, format!("the range is empty: {reason}"));
+    let too_many = || invalid(src, path, format!("the range has more than {MAX_SWEEP_RUNS} values"));
+    if kind == ParamType::Integer {
+        return integer_range(src, path, key, range);
+    }
     let number = |field: &str, v: &Value| {
         numeric(kind, key, v, "list its `values` instead of a range").map_err(|reason| invalid(src, format!("{path}.{field}"), reason))
     };
     let (from, to) = (number("from", &range.from)?, number("to", &range.to)?);
-    let empty = |reason: String| invalid(src, path, format!("the range is empty: {reason}"));
     if from > to {
         return Err(empty(format!("`from` ({from}) is above `to` ({to})")));
+    }
+    if !(to - from).is_finite() {
+        return Err(invalid(src, path, "`to` − `from` must be a finite number"));
     }
     let (count, step) = match (&range.step, range.count) {
         (Some(step), None) => {
@@ -615,7 +623,7 @@ fn range_values(src: &str, path: &str, key: &str, kind: ParamType, range: &Range
             }
             let steps = ((to - from) / step * (1.0 + 1e-12) + 1e-9).floor();
             if steps + 1.0 > MAX_SWEEP_RUNS as f64 {
-                return Err(invalid(src, path, format!("the range has more than {MAX_SWEEP_RUNS} values")));
+                return Err(too_many());
             }
             (steps as usize + 1, step)
         }
@@ -624,7 +632,7 @@ fn range_values(src: &str, path: &str, key: &str, kind: ParamType, range: &Range
                 return Err(empty("`count` is 0".to_owned()));
             }
             if count > MAX_SWEEP_RUNS as u64 {
-                return Err(invalid(src, path, format!("the range has more than {MAX_SWEEP_RUNS} values")));
+                return Err(too_many());
             }
             if count > 1 && from == to {
                 return Err(invalid(src, path, "`from` equals `to`: a count above 1 would repeat the value"));
@@ -634,20 +642,52 @@ fn range_values(src: &str, path: &str, key: &str, kind: ParamType, range: &Range
         }
         _ => return Err(invalid(src, path, "give either `step` or `count` (not both)")),
     };
-    let mut values = Vec::with_capacity(count);
-    for i in 0..count {
-        let value = from + i as f64 * step;
-        match kind {
-            ParamType::Integer => {
-                if step.fract() != 0.0 {
-                    return Err(invalid(src, path, format!("`{key}` is a whole number: the step must be one")));
-                }
-                values.push(ParamValue::Integer(value.round() as i64));
-            }
-            _ => values.push(ParamValue::Float(round_significant(value, RANGE_SIGNIFICANT_DIGITS))),
-        }
+    Ok((0..count)
+        .map(|i| ParamValue::Float(round_significant(from + i as f64 * step, RANGE_SIGNIFICANT_DIGITS)))
+        .collect())
+}
+
+/// A range of a whole-number key, in exact integer arithmetic.
+fn integer_range(src: &str, path: &str, key: &str, range: &RangeEntry) -> Result<Vec<ParamValue>, ConfigError> {
+    let whole = |field: &str, v: &Value| {
+        v.as_integer()
+            .ok_or_else(|| invalid(src, format!("{path}.{field}"), format!("`{key}` is a whole number: expected one")))
+    };
+    let (from, to) = (whole("from", &range.from)?, whole("to", &range.to)?);
+    let empty = |reason: String| invalid(src, path, format!("the range is empty: {reason}"));
+    if from > to {
+        return Err(empty(format!("`from` ({from}) is above `to` ({to})")));
     }
-    Ok(values)
+    let span = i128::from(to) - i128::from(from);
+    let (count, step) = match (&range.step, range.count) {
+        (Some(step), None) => {
+            let step = whole("step", step)?;
+            if step <= 0 {
+                return Err(empty(format!("`step` must be above 0, got {step}")));
+            }
+            (span / i128::from(step) + 1, i128::from(step))
+        }
+        (None, Some(0)) => return Err(empty("`count` is 0".to_owned())),
+        (None, Some(1)) => (1, 0),
+        (None, Some(count)) => {
+            let gaps = i128::from(count) - 1;
+            if span % gaps != 0 || span == 0 {
+                return Err(invalid(
+                    src,
+                    path,
+                    format!("`{key}` is a whole number: (`to` − `from`) / (`count` − 1) must be a whole number above 0"),
+                ));
+            }
+            (i128::from(count), span / gaps)
+        }
+        _ => return Err(invalid(src, path, "give either `step` or `count` (not both)")),
+    };
+    if count > MAX_SWEEP_RUNS as i128 {
+        return Err(invalid(src, path, format!("the range has more than {MAX_SWEEP_RUNS} values")));
+    }
+    Ok((0..count)
+        .map(|i| ParamValue::Integer((i128::from(from) + i * step) as i64))
+        .collect())
 }
 
 fn check_names(src: &str, params: &[SweepParam]) -> Result<(), ConfigError> {
@@ -665,7 +705,9 @@ fn check_names(src: &str, params: &[SweepParam]) -> Result<(), ConfigError> {
                 ),
             ));
         }
-        if param.name == "seed" || param.name == "run" {
+        // Readers such as DuckDB compare column names without case.
+        let lower = param.name.to_ascii_lowercase();
+        if lower == "seed" || lower == "run" || lower == "folder" {
             return Err(invalid(
                 src,
                 format!("param.{index}.name"),
@@ -675,7 +717,7 @@ fn check_names(src: &str, params: &[SweepParam]) -> Result<(), ConfigError> {
                 ),
             ));
         }
-        if !seen.insert(param.name.as_str()) {
+        if !seen.insert(lower) {
             return Err(invalid(
                 src,
                 format!("param.{index}"),
@@ -703,9 +745,15 @@ fn check_names(src: &str, params: &[SweepParam]) -> Result<(), ConfigError> {
 fn check_seeds(src: &str, seeds: &Value, base_seed: u64) -> Result<Vec<u64>, ConfigError> {
     match seeds {
         Value::Integer(n) if *n >= 1 && (*n as usize) <= MAX_SWEEP_RUNS => (0..*n as u64)
-            .map(|i| base_seed.checked_add(i))
+            .map(|i| base_seed.checked_add(i).filter(|&seed| seed <= i64::MAX as u64))
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| invalid(src, "sweep.seeds", "the base seed plus the count passes the largest seed")),
+            .ok_or_else(|| {
+                invalid(
+                    src,
+                    "sweep.seeds",
+                    format!("the base seed ({base_seed}) plus the count passes the largest seed, {}", i64::MAX),
+                )
+            }),
         Value::Integer(_) => Err(invalid(
             src,
             "sweep.seeds",

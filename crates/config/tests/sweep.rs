@@ -350,3 +350,53 @@ fn the_shipped_sweeps_load() {
     }
     assert!(count >= 2);
 }
+
+#[test]
+fn seeds_and_whole_numbers_stay_exact() {
+    // A seed count running past TOML's largest integer is refused, not wrapped.
+    let base = std::env::temp_dir().join(format!("bubblesim-sweep-seed-{}.toml", std::process::id()));
+    std::fs::write(&base, "[run]\nseed = 9223372036854775806\n").unwrap();
+    let text = format!("[sweep]\nbase = \"{}\"\nseeds = 3\n", base.display());
+    let message = error(&text);
+    assert!(message.contains("sweep.seeds") && message.contains("largest seed"), "{message}");
+    let two = sweep(&text.replace("seeds = 3", "seeds = 2")).unwrap();
+    assert_eq!(two.seeds, [9223372036854775806, 9223372036854775807]);
+    std::fs::remove_file(&base).unwrap();
+    // Integer ranges are computed in integers: no rounding through f64 above 2^53.
+    let plan =
+        sweep("[sweep]\n[[param]]\nkey = \"sponsors.count\"\nrange = { from = 9007199254740993, to = 9007199254740997, step = 2 }\n")
+            .unwrap();
+    let values: Vec<&ParamValue> = plan.runs.iter().map(|run| &run.values[0]).collect();
+    assert_eq!(
+        values,
+        [
+            &ParamValue::Integer(9007199254740993),
+            &ParamValue::Integer(9007199254740995),
+            &ParamValue::Integer(9007199254740997)
+        ]
+    );
+    let counted = sweep("[sweep]\n[[param]]\nkey = \"sponsors.count\"\nrange = { from = 2, to = 8, count = 4 }\n").unwrap();
+    assert_eq!(
+        counted.runs.iter().map(|run| run.values[0].to_string()).collect::<Vec<_>>(),
+        ["2", "4", "6", "8"]
+    );
+    let uneven = error("[sweep]\n[[param]]\nkey = \"sponsors.count\"\nrange = { from = 2, to = 7, count = 4 }\n");
+    assert!(uneven.contains("must be a whole number"), "{uneven}");
+    // Ranges whose values are not finite numbers are refused.
+    let huge = error("[sweep]\n[[param]]\nkey = \"retail.herding_weight\"\nrange = { from = -1e308, to = 1e308, count = 3 }\n");
+    assert!(huge.contains("finite"), "{huge}");
+}
+
+#[test]
+fn column_names_clash_without_regard_to_case() {
+    for name in ["Seed", "RUN", "Folder"] {
+        let message = error(&format!(
+            "[sweep]\n[[param]]\nkey = \"retail.herding_weight\"\nname = \"{name}\"\nvalues = [1]\n"
+        ));
+        assert!(message.contains("column of its own"), "{name}: {message}");
+    }
+    let message = error(
+        "[sweep]\n[[param]]\nkey = \"retail.herding_weight\"\nname = \"x\"\nvalues = [1]\n[[param]]\nkey = \"retail.trend_weight\"\nname = \"X\"\nvalues = [1]\n",
+    );
+    assert!(message.contains("two parameters are named"), "{message}");
+}

@@ -47,14 +47,19 @@ pub fn write_table_file(path: &Path, columns: Vec<NamedColumn>, metadata: Vec<(S
         .set_key_value_metadata(Some(metadata.into_iter().map(|(k, v)| KeyValue::new(k, v)).collect()))
         .build();
     let name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.partial"));
+    let temp = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
     let parquet_error = |source| RecordError::Parquet {
         path: temp.clone(),
         source,
     };
-    let file = File::create(&temp).map_err(RecordError::io(&temp))?;
-    let mut writer = ArrowWriter::try_new(file, schema, Some(properties)).map_err(parquet_error)?;
-    writer.write(&batch).map_err(parquet_error)?;
-    writer.close().map_err(parquet_error)?;
-    std::fs::rename(&temp, path).map_err(RecordError::io(path))
+    let written = File::create(&temp).map_err(RecordError::io(&temp)).and_then(|file| {
+        let mut writer = ArrowWriter::try_new(file, schema, Some(properties)).map_err(parquet_error)?;
+        writer.write(&batch).map_err(parquet_error)?;
+        writer.close().map_err(parquet_error)?;
+        std::fs::rename(&temp, path).map_err(RecordError::io(path))
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }
