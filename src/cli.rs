@@ -27,6 +27,9 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Print every output table's columns with units and meaning (Markdown).
     Schema,
+    /// Write DIR/report.html: a finished run's key charts, cascade timeline, headline
+    /// figures and config on one self-contained page.
+    Report(ReportArgs),
 }
 
 /// Options that change the configuration.
@@ -129,6 +132,15 @@ pub struct SweepArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub checkpoint_every: Option<u32>,
     /// No progress display and no per-run lines.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A finished run folder.
+    pub dir: PathBuf,
+    /// Do not print where the report is.
     #[arg(long)]
     pub quiet: bool,
 }

@@ -1,4 +1,4 @@
-//! The `bubblesim` command line: `run`, `resume`, `sweep`, `check` and `schema`. Bad input
+//! The `bubblesim` command line: `run`, `resume`, `sweep`, `report`, `check` and `schema`. Bad input
 //! (configuration, arguments, an existing output folder, a checkpoint that cannot be
 //! used) ends with exit code 2 and one clear message; a failure while running ends with
 //! exit code 1 and removes a new run's folder; Ctrl-C or SIGTERM ends the current
@@ -7,8 +7,12 @@
 mod cli;
 mod economy_tables;
 mod recorder;
+mod report;
+mod report_charts;
+mod report_data;
 mod run;
 mod shard;
+mod svg_chart;
 mod sweep;
 mod sweep_summary;
 mod tables;
@@ -98,6 +102,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Resume(args) => run::resume(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Report(args) => report::report(&args),
         Command::Check(args) => load_config(Some(&args.config), &args.config_args)
             .map_err(Failure::from)
             .map(|config| {
@@ -106,9 +111,10 @@ fn main() -> ExitCode {
             }),
         Command::Schema => {
             print_stdout(&format!(
-                "{}{}",
+                "{}{}\n{}",
                 bubblesim_record::schema_markdown(),
-                tables::event_kinds_markdown()
+                tables::event_kinds_markdown(),
+                sweep_summary::markdown()
             ));
             Ok(())
         }

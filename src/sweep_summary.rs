@@ -68,6 +68,18 @@ pub const FIGURES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// `summary.parquet`'s columns as Markdown, for `bubblesim schema`.
+pub fn markdown() -> String {
+    let mut text = String::from(
+        "## `summary.parquet` (a sweep folder)\n\nOne row: a completed run of a sweep (`bubblesim sweep`, docs/sweeps.md). Its outcome columns are the run's manifest summary.\n\n| column | type | unit | meaning |\n|---|---|---|---|\n| `run` | u32 | number | the run's number in the sweep's plan (from 1) |\n| one per swept parameter | i64, f64, bool or string | as the config key | the parameter's value |\n| `seed` | u64 | seed | the run's master seed (run.seed) |\n| `folder` | string | path | the run's folder, relative to the sweep folder |\n",
+    );
+    for (key, unit, description) in FIGURES {
+        let kind = if *unit == "count" { "u64 (nullable)" } else { "f64 (nullable)" };
+        text.push_str(&format!("| `{key}` | {kind} | {unit} | {description} |\n"));
+    }
+    text
+}
+
 #[derive(Deserialize)]
 struct PlanOnDisk {
     bubblesim_version: String,

@@ -1,0 +1,181 @@
+//! `bubblesim report DIR`: one self-contained HTML page (`DIR/report.html`, inline SVG,
+//! no scripts, nothing fetched) that shows a finished run at a glance — its headline
+//! figures, the key charts of the story, the cascade's events in the order they first
+//! happened, and the resolved configuration.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::Failure;
+use crate::cli::ReportArgs;
+use crate::report_charts::charts;
+use crate::report_data::ReadError;
+use crate::svg_chart::escape;
+
+impl From<ReadError> for Failure {
+    fn from(err: ReadError) -> Self {
+        Failure::Input(err.0)
+    }
+}
+
+pub fn report(args: &ReportArgs) -> Result<(), Failure> {
+    let dir = args.dir.as_path();
+    if !dir.is_dir() {
+        return Err(Failure::Input(format!("{}: no such run folder", dir.display())));
+    }
+    if dir.join("sweep.json").is_file() {
+        return Err(Failure::Input(format!(
+            "{}: is a sweep folder; report one of its runs (a folder holding manifest.json), or open notebooks/sweep.ipynb",
+            dir.display()
+        )));
+    }
+    let manifest_path = dir.join("manifest.json");
+    let manifest: Value = std::fs::read(&manifest_path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or_else(|| {
+            Failure::Input(format!(
+                "{}: missing or not a bubblesim manifest; is this a run folder?",
+                manifest_path.display()
+            ))
+        })?;
+    let status = manifest["status"].as_str().unwrap_or("unknown");
+    if status != "complete" {
+        return Err(Failure::Input(format!(
+            "{}: the run is not complete (status `{status}`); finish it with `bubblesim resume {}` first",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    let config_text = std::fs::read_to_string(dir.join("config.toml"))
+        .map_err(|err| Failure::Input(format!("{}: cannot be read ({err})", dir.join("config.toml").display())))?;
+    let config = bubblesim_config::load(&bubblesim_config::ConfigSource::from_file(&dir.join("config.toml"))?, &[])?;
+    let html = page(dir, &manifest, &config.run.description, &config_text)?;
+    let target = dir.join("report.html");
+    let temp = dir.join(".report.html.partial");
+    std::fs::write(&temp, html)
+        .and_then(|()| std::fs::rename(&temp, &target))
+        .map_err(|err| {
+            let _ = std::fs::remove_file(&temp);
+            Failure::Runtime(anyhow::anyhow!("{}: {err}", target.display()))
+        })?;
+    if !args.quiet {
+        eprintln!("report: {}", target.display());
+    }
+    Ok(())
+}
+
+pub(crate) fn iso(days: i32) -> String {
+    let (y, m, d) = bubblesim_model::calendar::civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Headline figures from the manifest's summary: (label, value).
+fn figures(summary: &Value) -> Vec<(&'static str, String)> {
+    let get = |key: &str| summary.get(key).and_then(Value::as_f64);
+    let percent = |key: &str| get(key).map_or("–".to_owned(), |v| format!("{:.1}%", v * 100.0));
+    let count = |key: &str| get(key).map_or("–".to_owned(), |v| format!("{v:.0}"));
+    let billions = |key: &str| get(key).map_or("–".to_owned(), |v| format!("${:.1}B", v / 1e9));
+    vec![
+        ("AI index, deepest fall", percent("ai_index_max_drawdown")),
+        (
+            "bubble index: first / highest / last",
+            format!(
+                "{} / {} / {}",
+                count("bubble_index_first"),
+                count("bubble_index_highest"),
+                count("bubble_index_last")
+            ),
+        ),
+        ("lease defaults", count("lease_defaults")),
+        ("rating downgrades", count("downgrades")),
+        ("principal written off", billions("tranche_losses_usd")),
+        ("margin calls", count("margin_calls")),
+        ("forced sales", billions("forced_sales_usd")),
+        ("GPU impairments", billions("impairments_usd")),
+        ("unemployment peak", percent("unemployment_rate_peak")),
+        ("weakest GDP growth, year on year", percent("gdp_growth_yoy_lowest")),
+        ("lab failures", count("lab_failures")),
+        (
+            "money residual, largest",
+            get("money_residual_largest_usd").map_or("–".to_owned(), |v| format!("${v:.2}")),
+        ),
+    ]
+}
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:24px auto;max-width:1340px;color:#222;padding:0 16px}h1{margin:0 0 4px}p.sub{color:#555;margin:0 0 18px}h2{margin:28px 0 10px;border-bottom:1px solid #ddd;padding-bottom:4px}.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:10px}.figure{background:#f6f7f9;border-radius:6px;padding:10px 12px}.figure .value{font-size:22px;font-weight:600}.figure .name{font-size:12px;color:#555}.grid{display:flex;flex-wrap:wrap;gap:14px}svg.chart{background:#fff;border:1px solid #e3e3e3;border-radius:6px;max-width:100%;height:auto}svg .title{font-size:13px;font-weight:600;fill:#222}svg .unit,svg .tick,svg .legend{font-size:10px;fill:#555}svg .empty{font-size:12px;fill:#888}table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #eee;padding:4px 10px;text-align:left;vertical-align:top}pre{background:#f6f7f9;padding:10px;font-size:12px;overflow:auto;max-height:600px}";
+
+fn page(dir: &Path, manifest: &Value, description: &str, config_text: &str) -> Result<String, Failure> {
+    let first = manifest["first_date"].as_str().and_then(bubblesim_config::parse_date);
+    let last = manifest["last_date"].as_str().and_then(bubblesim_config::parse_date);
+    let (Some(first), Some(last)) = (first, last) else {
+        return Err(Failure::Input(format!(
+            "{}: the manifest has no first_date and last_date",
+            dir.join("manifest.json").display()
+        )));
+    };
+    let day = |(y, m, d): (i32, u32, u32)| bubblesim_model::calendar::days_from_civil(y, m, d);
+    let (start, end) = (day(first), day(last));
+    let (sections, milestones) = charts(dir, start, end)?;
+    let scenario = manifest["scenario"].as_str().unwrap_or("run");
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>bubblesim: {} (seed {})</title><style>{STYLE}</style></head><body>\n",
+        escape(scenario),
+        manifest["seed"]
+    );
+    let _ = writeln!(
+        html,
+        "<h1>bubblesim: {}</h1><p class=\"sub\">{} · seed {} · {} to {} ({} trading days) · bubblesim {}</p>",
+        escape(scenario),
+        escape(description),
+        manifest["seed"],
+        iso(start),
+        iso(end),
+        manifest["ticks"],
+        escape(manifest["bubblesim_version"].as_str().unwrap_or("?"))
+    );
+    html.push_str("<section class=\"figures\" id=\"figures\">");
+    for (name, value) in figures(&manifest["summary"]) {
+        let _ = write!(
+            html,
+            "<div class=\"figure\"><div class=\"value\">{}</div><div class=\"name\">{}</div></div>",
+            escape(&value),
+            escape(name)
+        );
+    }
+    html.push_str("</section>\n");
+    for (heading, charts) in &sections {
+        let _ = write!(html, "<h2>{}</h2><div class=\"grid\">", escape(heading));
+        for chart in charts {
+            html.push_str(&chart.to_svg());
+        }
+        html.push_str("</div>\n");
+    }
+    html.push_str(
+        "<h2>The cascade, in the order it happened</h2><table id=\"timeline\"><tr><th>first on</th><th>what</th><th>in all</th></tr>",
+    );
+    if milestones.is_empty() {
+        html.push_str("<tr><td colspan=\"3\">no cascade events in this run</td></tr>");
+    }
+    for (date, what, detail) in &milestones {
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            iso(*date),
+            escape(what),
+            escape(detail)
+        );
+    }
+    html.push_str("</table>\n");
+    let _ = write!(
+        html,
+        "<h2>Configuration</h2><details id=\"config\"><summary>the run's resolved config.toml (config SHA-256 {})</summary><pre>{}</pre></details>\n</body></html>\n",
+        escape(manifest["config_sha256"].as_str().unwrap_or("?")),
+        escape(config_text)
+    );
+    Ok(html)
+}
