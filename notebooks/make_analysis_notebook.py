@@ -89,13 +89,17 @@ ax.set_ylabel("leases"); ax.legend(); ax.set_title("Leases by status"); plt.show
 md("## 6. Bonds and tranches: ratings and losses"),
 code("""securities = pl.read_parquet(run / "securities.parquet").with_columns(pl.col("rating").cast(pl.String), pl.col("kind").cast(pl.String))
 order = ["AAA", "AA", "A", "BBB", "BB", "B", "CCC/C", "NR"]
-ratings = securities.group_by("date", "rating").len().pivot(on="rating", index="date", values="len").fill_null(0).sort("date")
+# Securities stay in the table after they are repaid or written off: count the live ones,
+# by their principal outstanding.
+live = securities.filter(pl.col("status").cast(pl.String).is_in(["performing", "impaired"]))
+ratings = (live.group_by("date", "rating").agg((pl.col("principal_usd").sum() / 1e9).alias("usd_bn"))
+           .pivot(on="rating", index="date", values="usd_bn").fill_null(0).sort("date"))
 present = [r for r in order if r in ratings.columns]
 fig, axes = plt.subplots(1, 2, figsize=(13, 4))
 if present:
     axes[0].stackplot(ratings["date"].to_numpy(), *[ratings[r].to_numpy() for r in present], labels=present, step="post")
     axes[0].legend(fontsize=7, ncol=2)
-axes[0].set_ylabel("securities"); axes[0].set_title("Ratings of bonds and tranches")
+axes[0].set_ylabel("$B of principal outstanding"); axes[0].set_title("Bonds and tranches outstanding, by rating")
 losses = securities.group_by("date", "kind").agg(pl.col("realised_loss_usd").sum()).pivot(on="kind", index="date", values="realised_loss_usd").fill_null(0).sort("date")
 for column in [c for c in losses.columns if c != "date"]:
     axes[1].plot(losses["date"].to_numpy(), losses[column].to_numpy() / 1e9, label=column)
@@ -112,9 +116,12 @@ for row, kind in enumerate(cascade):
     ax.scatter(frame["date"].to_numpy(), [row] * frame.height, s=sizes, alpha=0.5)
 ax.set_yticks(range(len(cascade)), cascade); ax.set_title("Events (dot size: dollars involved)")
 plt.tight_layout(); plt.show()
+# Amounts add up only for losses and flows (a rent, a price or the principal at each
+# downgrade does not).
+additive = ["tranche_loss", "margin_call", "forced_sale", "fund_failure"]
 first = timeline.group_by("kind").agg(pl.col("date").min().alias("first"), pl.len().alias("count"),
-                                      (pl.col("amount_usd").sum() / 1e9).alias("usd_bn")).sort("first")
-first"""),
+                                      (pl.col("amount_usd").sum() / 1e9).alias("usd_bn_in_all")).sort("first")
+first.with_columns(pl.when(pl.col("kind").is_in(additive)).then(pl.col("usd_bn_in_all")))"""),
 code("""# Why institutions sold: the forced sales' reasons and their dollars.
 sales = events.filter(pl.col("kind") == "forced_sale")
 if sales.height:

@@ -51,8 +51,13 @@ pub fn report(args: &ReportArgs) -> Result<(), Failure> {
     }
     let config_text = std::fs::read_to_string(dir.join("config.toml"))
         .map_err(|err| Failure::Input(format!("{}: cannot be read ({err})", dir.join("config.toml").display())))?;
-    let config = bubblesim_config::load(&bubblesim_config::ConfigSource::from_file(&dir.join("config.toml"))?, &[])?;
-    let html = page(dir, &manifest, &config.run.description, &config_text)?;
+    // Only the description is needed: a run written by another version still reports.
+    let description = config_text
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|config| config.get("run")?.get("description")?.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let html = page(dir, &manifest, &description, &config_text)?;
     let target = dir.join("report.html");
     let temp = dir.join(".report.html.partial");
     std::fs::write(&temp, html)
@@ -125,17 +130,17 @@ fn page(dir: &Path, manifest: &Value, description: &str, config_text: &str) -> R
         html,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>bubblesim: {} (seed {})</title><style>{STYLE}</style></head><body>\n",
         escape(scenario),
-        manifest["seed"]
+        escape(&manifest["seed"].to_string())
     );
     let _ = writeln!(
         html,
         "<h1>bubblesim: {}</h1><p class=\"sub\">{} · seed {} · {} to {} ({} trading days) · bubblesim {}</p>",
         escape(scenario),
         escape(description),
-        manifest["seed"],
+        escape(&manifest["seed"].to_string()),
         iso(start),
         iso(end),
-        manifest["ticks"],
+        escape(&manifest["ticks"].to_string()),
         escape(manifest["bubblesim_version"].as_str().unwrap_or("?"))
     );
     html.push_str("<section class=\"figures\" id=\"figures\">");

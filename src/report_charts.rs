@@ -14,24 +14,48 @@ pub type Section = (&'static str, Vec<Chart>);
 /// When something first happened, what, and how much of it in all.
 pub type Milestone = (i32, String, String);
 
-/// Event kinds of the cascade, for the timeline and the cumulative chart.
-const CASCADE: [(&str, &str); 15] = [
-    ("shock", "an imposed shock starts"),
-    ("tenant_stress", "a tenant's stress reaches the threshold"),
-    ("lease_rent_cut", "a landlord cuts a rent"),
-    ("lease_break", "a tenant leaves at a break"),
-    ("lease_default", "a tenant defaults on a lease"),
-    ("guarantee_called", "a residual value guarantee is called"),
-    ("spv_default", "an SPV defaults on its bonds"),
-    ("rating_downgrade", "a bond or tranche is downgraded"),
-    ("tranche_loss", "a security's principal is written down"),
-    ("fire_sale_markdown", "forced sales mark a security down"),
-    ("margin_call", "a hedge fund gets a margin call"),
-    ("forced_sale", "an institution sells under constraint"),
-    ("fund_failure", "a fund is liquidated"),
-    ("lab_failure", "an AI lab runs out of cash"),
-    ("contract_unwound", "a take-or-pay contract is unwound"),
+/// Event kinds of the cascade, for the timeline: the kind, what it is, and what its
+/// amounts add up to (`None` where a sum means nothing: a rent, a price, the principal
+/// outstanding at each of several downgrades).
+const CASCADE: [(&str, &str, Option<&str>); 15] = [
+    ("shock", "an imposed shock starts", None),
+    ("tenant_stress", "a tenant's stress reaches the threshold", None),
+    ("lease_rent_cut", "a landlord cuts a rent", None),
+    ("lease_break", "a tenant leaves at a break", None),
+    ("lease_default", "a tenant defaults on a lease", None),
+    (
+        "guarantee_called",
+        "a residual value guarantee is called",
+        Some("paid under guarantees"),
+    ),
+    ("spv_default", "an SPV defaults on its bonds", None),
+    ("rating_downgrade", "a bond or tranche is downgraded", None),
+    ("tranche_loss", "a security's principal is written down", Some("written off")),
+    (
+        "fire_sale_markdown",
+        "forced sales mark a security down",
+        Some("of value lost to markdowns"),
+    ),
+    ("margin_call", "a hedge fund gets a margin call", Some("of assets to shed")),
+    ("forced_sale", "an institution sells under constraint", Some("sold")),
+    ("fund_failure", "a fund is liquidated", Some("lost by its lenders")),
+    ("lab_failure", "an AI lab runs out of cash", Some("of cash shortfall")),
+    (
+        "contract_unwound",
+        "a take-or-pay contract is unwound",
+        Some("of contract left unpaid"),
+    ),
 ];
+
+/// Series in a fixed order (so colours mean the same in every report), then any others.
+fn ordered(mut by_label: BTreeMap<String, Vec<(i32, f64)>>, order: &[&str]) -> Vec<Series> {
+    let mut series: Vec<Series> = order
+        .iter()
+        .filter_map(|label| by_label.remove(*label).map(|points| Series::new(*label, points)))
+        .collect();
+    series.extend(by_label.into_iter().map(|(label, points)| Series::new(label, points)));
+    series
+}
 
 /// Sums `values` by label and date; every label gets a point (0 if none) at every date.
 fn by_label(dates: &[i32], labels: &[String], values: impl Iterator<Item = f64>) -> BTreeMap<String, Vec<(i32, f64)>> {
@@ -50,11 +74,13 @@ fn by_label(dates: &[i32], labels: &[String], values: impl Iterator<Item = f64>)
         .collect()
 }
 
-/// A running total of `values` over time, from 0 at `start` to its level at `end`.
+/// A running total of `values` over time, from 0 at `start` to its level at `end`,
+/// stepping up on each date.
 fn cumulative(dates: &[i32], values: &[f64], start: i32, end: i32) -> Vec<(i32, f64)> {
     let mut total = 0.0;
     let mut points = vec![(start, 0.0)];
     for (date, value) in dates.iter().zip(values) {
+        points.push((*date, total));
         total += value;
         points.push((*date, total));
     }
@@ -62,18 +88,16 @@ fn cumulative(dates: &[i32], values: &[f64], start: i32, end: i32) -> Vec<(i32, 
     points
 }
 
-fn chart(id: &'static str, title: &str, unit: &str, series: Vec<Series>, from_zero: bool) -> Chart {
-    Chart {
+/// The page's charts, in the story's order, each over the run's whole span.
+pub fn charts(dir: &Path, start: i32, end: i32) -> Result<(Vec<Section>, Vec<Milestone>), Failure> {
+    let chart = |id: &'static str, title: &str, unit: &str, series: Vec<Series>, from_zero: bool| Chart {
         id,
         title: title.to_owned(),
         unit: unit.to_owned(),
         series,
         from_zero,
-    }
-}
-
-/// The page's charts, in the story's order.
-pub fn charts(dir: &Path, start: i32, end: i32) -> Result<(Vec<Section>, Vec<Milestone>), Failure> {
+        span: Some((start, end)),
+    };
     let market = Table::read(dir, "market", &["date", "kind", "name", "price_usd"])?;
     let (dates, names, prices) = (market.dates("date")?, market.labels("name")?, market.f64("price_usd")?);
     let index = |wanted: &str| -> Vec<(i32, f64)> {
@@ -188,7 +212,9 @@ pub fn charts(dir: &Path, start: i32, end: i32) -> Result<(Vec<Section>, Vec<Mil
         )],
         true,
     );
-    let cascade_kinds = ["lease_default", "rating_downgrade", "tranche_loss", "margin_call", "forced_sale"];
+    // Forced sales are one event per seller, asset and day, thousands of them: they get
+    // a chart of their own, in dollars.
+    let cascade_kinds = ["lease_default", "rating_downgrade", "tranche_loss", "margin_call", "fund_failure"];
     let cascade = chart(
         "chart-cascade",
         "The cascade: events so far",
@@ -202,14 +228,29 @@ pub fn charts(dir: &Path, start: i32, end: i32) -> Result<(Vec<Section>, Vec<Mil
             .collect(),
         true,
     );
-    for (kind, meaning) in CASCADE {
+    let (sale_dates, sale_amounts) = of_kind("forced_sale");
+    let (call_dates, call_amounts) = of_kind("margin_call");
+    let to_billions = |points: Vec<(i32, f64)>| points.into_iter().map(|(d, v)| (d, v / 1e9)).collect();
+    let forced = chart(
+        "chart-forced-sales",
+        "Forced sales and margin calls",
+        "USD billion, cumulative",
+        vec![
+            Series::new("forced sales", to_billions(cumulative(&sale_dates, &sale_amounts, start, end))),
+            Series::new(
+                "assets margin calls required shed",
+                to_billions(cumulative(&call_dates, &call_amounts, start, end)),
+            ),
+        ],
+        true,
+    );
+    for (kind, meaning, sum) in CASCADE {
         let (dates, amounts) = of_kind(kind);
         if let Some(first) = dates.first() {
             let total: f64 = amounts.iter().sum();
-            let amount = if total > 0.0 {
-                format!("; ${:.2}B in all", total / 1e9)
-            } else {
-                String::new()
+            let amount = match sum {
+                Some(what) if total > 0.0 => format!("; ${:.2}B {what}", total / 1e9),
+                _ => String::new(),
             };
             milestones.push((*first, kind.replace('_', " "), format!("{meaning} — {} times{amount}", dates.len())));
         }
@@ -223,12 +264,18 @@ pub fn charts(dir: &Path, start: i32, end: i32) -> Result<(Vec<Section>, Vec<Mil
         "chart-leases",
         "Leases by status",
         "count",
-        by_status.into_iter().map(|(status, points)| Series::new(status, points)).collect(),
+        ordered(by_status, &["active", "broken", "defaulted", "expired"]),
         true,
     );
 
-    let securities = Table::read(dir, "securities", &["date", "rating", "realised_loss_usd"])?;
+    let securities = Table::read(
+        dir,
+        "securities",
+        &["date", "status", "rating", "principal_usd", "realised_loss_usd"],
+    )?;
     let security_dates = securities.dates("date")?;
+    // A security stays in the table after it is repaid or written off, with its last
+    // rating: only the principal still outstanding counts.
     let grades: Vec<String> = securities
         .labels("rating")?
         .into_iter()
@@ -242,14 +289,26 @@ pub fn charts(dir: &Path, start: i32, end: i32) -> Result<(Vec<Section>, Vec<Mil
             .to_owned()
         })
         .collect();
+    let live: Vec<f64> = securities
+        .labels("status")?
+        .iter()
+        .zip(securities.f64("principal_usd")?)
+        .map(|(status, principal)| {
+            if matches!(status.as_str(), "performing" | "impaired") {
+                principal / 1e9
+            } else {
+                0.0
+            }
+        })
+        .collect();
     let ratings = chart(
         "chart-ratings",
-        "Bonds and tranches by rating",
-        "count",
-        by_label(&security_dates, &grades, std::iter::repeat(1.0))
-            .into_iter()
-            .map(|(grade, points)| Series::new(grade, points))
-            .collect(),
+        "Bonds and tranches outstanding, by rating",
+        "USD billion of principal",
+        ordered(
+            by_label(&security_dates, &grades, live.into_iter()),
+            &["investment grade (AAA–BBB)", "high yield (BB–B)", "distressed (CCC/C)", "unrated"],
+        ),
         true,
     );
     let all = vec!["all".to_owned(); security_dates.len()];
@@ -293,7 +352,7 @@ pub fn charts(dir: &Path, start: i32, end: i32) -> Result<(Vec<Section>, Vec<Mil
         vec![
             ("Markets and the bubble", vec![markets, bubble_chart, capex]),
             ("Compute and its collateral", vec![rent, impairments, lease_chart]),
-            ("Credit and the cascade", vec![ratings, losses, cascade]),
+            ("Credit and the cascade", vec![ratings, losses, cascade, forced]),
             ("The real economy", vec![gdp, unemployment]),
         ],
         milestones,

@@ -38,6 +38,9 @@ pub struct Chart {
     pub series: Vec<Series>,
     /// Start the y axis at zero (counts, money) rather than at the data's low.
     pub from_zero: bool,
+    /// The dates the x axis spans (the run's first and last day), so that charts of
+    /// tables recorded at different cadences line up; `None`: the data's own span.
+    pub span: Option<(i32, i32)>,
 }
 
 /// Escapes text for XML and HTML.
@@ -61,6 +64,32 @@ fn nice_ticks(low: f64, high: f64) -> Vec<f64> {
     let first = (low / step).ceil() as i64;
     let last = (high / step).floor() as i64;
     (first..=last).map(|i| i as f64 * step).collect()
+}
+
+/// Where to mark the x axis: every January (every k-th over long runs), or every quarter
+/// for a span under two years.
+fn date_ticks(first_day: i32, last_day: i32) -> Vec<(i32, String)> {
+    let (first_year, first_month, _) = civil_from_days(first_day);
+    let (last_year, _, _) = civil_from_days(last_day);
+    if last_day - first_day >= 2 * 365 {
+        let every = ((last_year - first_year) / 10 + 1).max(1);
+        return (first_year + 1..=last_year)
+            .filter(|year| (year - first_year - 1) % every == 0)
+            .map(|year| (days_from_civil(year, 1, 1), year.to_string()))
+            .collect();
+    }
+    let mut ticks = Vec::new();
+    let (mut year, mut month) = (first_year, (first_month - 1) / 3 * 3 + 1);
+    loop {
+        let day = days_from_civil(year, month, 1);
+        if day > last_day {
+            return ticks;
+        }
+        if day > first_day {
+            ticks.push((day, format!("{year}-{month:02}")));
+        }
+        (year, month) = if month >= 10 { (year + 1, 1) } else { (year, month + 3) };
+    }
 }
 
 /// A tick label: short, with k/M/B/T for large magnitudes.
@@ -105,9 +134,11 @@ impl Chart {
             );
             return svg;
         }
-        let (first_day, last_day) = points
-            .iter()
-            .fold((i32::MAX, i32::MIN), |(lo, hi), (d, _)| (lo.min(*d), hi.max(*d)));
+        let (first_day, last_day) = self.span.unwrap_or_else(|| {
+            points
+                .iter()
+                .fold((i32::MAX, i32::MIN), |(lo, hi), (d, _)| (lo.min(*d), hi.max(*d)))
+        });
         let (mut low, mut high) = points
             .iter()
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (_, v)| (lo.min(*v), hi.max(*v)));
@@ -116,7 +147,12 @@ impl Chart {
             high = high.max(0.0);
         }
         if high - low < 1e-12 * high.abs().max(1.0) {
-            (low, high) = (low - 1.0, high + 1.0);
+            // A flat series: a unit band around it (from zero for counts and money).
+            (low, high) = if self.from_zero && low >= 0.0 {
+                (0.0, high.max(0.0) + 1.0)
+            } else {
+                (low - 1.0, high + 1.0)
+            };
         }
         let pad = (high - low) * 0.05;
         let (low, high) = (if self.from_zero && low >= 0.0 { 0.0 } else { low - pad }, high + pad);
@@ -135,15 +171,12 @@ impl Chart {
                 label(tick)
             );
         }
-        // Years along the bottom.
-        let (first_year, _, _) = civil_from_days(first_day);
-        let (last_year, _, _) = civil_from_days(last_day);
-        let every = ((last_year - first_year) / 10 + 1).max(1);
-        for year in (first_year + 1..=last_year).filter(|year| (year - first_year - 1) % every == 0) {
-            let tx = x(days_from_civil(year, 1, 1));
+        // Dates along the bottom: years, or quarters for a run of under two years.
+        for (day, text) in date_ticks(first_day, last_day) {
+            let tx = x(day);
             let _ = write!(
                 svg,
-                r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="{TOP}" y2="{}" stroke="#eee"/><text x="{tx:.1}" y="{}" class="tick" text-anchor="middle">{year}</text>"##,
+                r##"<line x1="{tx:.1}" x2="{tx:.1}" y1="{TOP}" y2="{}" stroke="#eee"/><text x="{tx:.1}" y="{}" class="tick" text-anchor="middle">{text}</text>"##,
                 TOP + plot_h,
                 HEIGHT - 8.0
             );
@@ -160,20 +193,28 @@ impl Chart {
                 .filter(|(i, _)| i % every == 0 || *i + 1 == finite.len())
                 .map(|(_, (day, value))| format!("{:.1},{:.1}", x(*day), y(*value)))
                 .collect();
+            match path.as_slice() {
+                [] => {}
+                // One reading: a dot, since a line of one point is invisible.
+                [point] => {
+                    let (cx, cy) = point.split_once(',').unwrap_or(("0", "0"));
+                    let _ = write!(svg, r#"<circle cx="{cx}" cy="{cy}" r="2.5" fill="{colour}"/>"#);
+                }
+                _ => {
+                    let _ = write!(
+                        svg,
+                        r#"<polyline fill="none" stroke="{colour}" stroke-width="1.4" points="{}"/>"#,
+                        path.join(" ")
+                    );
+                }
+            }
             let _ = write!(
                 svg,
-                r#"<polyline fill="none" stroke="{colour}" stroke-width="1.4" points="{}"/>"#,
-                path.join(" ")
+                r#"<rect x="{legend_x:.1}" y="35" width="9" height="3" fill="{colour}"/><text x="{:.1}" y="40" class="legend">{}</text>"#,
+                legend_x + 12.0,
+                escape(&series.name)
             );
-            if self.series.len() > 1 {
-                let _ = write!(
-                    svg,
-                    r#"<rect x="{legend_x:.1}" y="35" width="9" height="3" fill="{colour}"/><text x="{:.1}" y="40" class="legend">{}</text>"#,
-                    legend_x + 12.0,
-                    escape(&series.name)
-                );
-                legend_x += 22.0 + 5.6 * series.name.chars().count() as f64;
-            }
+            legend_x += 22.0 + 5.6 * series.name.chars().count() as f64;
         }
         svg.push_str("</svg>");
         svg
@@ -205,13 +246,23 @@ mod tests {
                 Series::new("b<", vec![(20000, 2.0), (20800, f64::NAN), (21000, 2.5)]),
             ],
             from_zero: true,
+            span: None,
         };
         let svg = chart.to_svg();
         assert!(svg.starts_with(r#"<svg id="chart-test""#) && svg.ends_with("</svg>"));
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert!(svg.contains("A &amp; B") && svg.contains("b&lt;"));
         assert!(!svg.contains("NaN"));
-        let empty = Chart { series: vec![], ..chart }.to_svg();
+        let one = Chart {
+            series: vec![Series::new("a", vec![(20000, 0.0)])],
+            span: Some((19800, 20100)),
+            ..chart
+        };
+        let svg = one.to_svg();
+        assert!(svg.contains("<circle") && !svg.contains("<polyline"), "one reading is a dot");
+        assert!(svg.contains(">0<") && !svg.contains(">-1<"), "a flat zero count is drawn from 0 up");
+        assert!(svg.contains(">2024-04<"), "a short span is marked by quarter: {svg}");
+        let empty = Chart { series: vec![], ..one }.to_svg();
         assert!(empty.contains("nothing to show"));
     }
 }

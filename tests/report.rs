@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const CHARTS: [&str; 11] = [
+const CHARTS: [&str; 12] = [
     "chart-indices",
     "chart-bubble",
     "chart-capex",
@@ -14,6 +14,7 @@ const CHARTS: [&str; 11] = [
     "chart-ratings",
     "chart-tranche-losses",
     "chart-cascade",
+    "chart-forced-sales",
     "chart-gdp",
     "chart-unemployment",
 ];
@@ -110,7 +111,7 @@ fn the_report_is_self_contained_and_renders_every_chart_in_chromium() {
     assert!(shot.status.success(), "{}", stderr(&shot));
     let png = std::fs::read(&screenshot).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    // A blank page compresses to a few kilobytes; eleven charts do not.
+    // A blank page compresses to a few kilobytes; twelve charts do not.
     assert!(png.len() > 60_000, "the screenshot is {} bytes: is the page blank?", png.len());
 }
 
