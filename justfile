@@ -4,6 +4,20 @@
 run *ARGS:
     cargo run --release -- run {{ARGS}}
 
+# Run a sweep here (just sweep configs/sweeps/retail-herding.toml --jobs 2), or its plan (--plan).
+sweep *ARGS:
+    cargo run --release -- sweep {{ARGS}}
+
+# Write a run folder's report.html (just report runs/baseline-seed20251001).
+report DIR:
+    cargo run --release -- report {{DIR}}
+
+# Rewrite the notebooks from their generator scripts (needs the notebook venv's nbformat).
+notebooks:
+    python3 notebooks/make_boom_notebook.py
+    python3 notebooks/make_analysis_notebook.py
+    python3 notebooks/make_sweep_notebook.py
+
 # The whole test suite, as CI runs it.
 test:
     cargo test --workspace --locked
