@@ -20,7 +20,9 @@ Opens one run folder's Parquet files and follows the story the model tells, link
 7. margin calls and forced sales on a timeline with the other events of the cascade;
 8. GDP and unemployment.
 
-Set `BUBBLESIM_RUN` to a run folder, or leave it unset: the notebook then runs a short stress scenario with the binary (`cargo run --release -- run stress-lease-default --years 4`)."""),
+Give it a run folder as the `run` parameter (papermill: `-p run PATH`) or in `BUBBLESIM_RUN`, or neither: the notebook then runs a short stress scenario with the binary (`cargo run --release -- run stress-lease-default --years 4`)."""),
+code("""# The folder to open (papermill: `-p run PATH`); without it, $BUBBLESIM_RUN, else a short example run.
+run = None""", metadata={"tags": ["parameters"]}),
 code("""import json, os, subprocess, tempfile
 from pathlib import Path
 import polars as pl
@@ -28,7 +30,7 @@ import matplotlib.pyplot as plt
 
 # The repository root: Jupyter starts the kernel in notebooks/.
 repo = Path.cwd() if (Path.cwd() / "Cargo.toml").exists() else Path.cwd().parent
-run = os.environ.get("BUBBLESIM_RUN")
+run = run or os.environ.get("BUBBLESIM_RUN")
 if run:
     # A relative folder is taken from where you are, or else from the repository root.
     run = Path(run) if Path(run).is_absolute() or Path(run).exists() else repo / run

@@ -15,14 +15,16 @@ Opens a sweep folder (`bubblesim sweep`, see `docs/sweeps.md`): its `summary.par
 2. fan charts over seeds: the AI index and unemployment through time for each value of the parameter (median, and the band from the lowest to the highest seed), with the other swept parameters held at their middle values;
 3. a table of the mean outcomes by parameter values.
 
-Set `BUBBLESIM_SWEEP` to a sweep folder, or leave it unset: the notebook then runs a small sweep with the binary (three herding weights × three seeds, two years each)."""),
+Give it a sweep folder as the `sweep` parameter (papermill: `-p sweep PATH`) or in `BUBBLESIM_SWEEP`, or neither: the notebook then runs a small sweep with the binary (three herding weights × three seeds, two years each)."""),
+code("""# The folder to open (papermill: `-p sweep PATH`); without it, $BUBBLESIM_SWEEP, else a short example run.
+sweep = None""", metadata={"tags": ["parameters"]}),
 code("""import json, os, subprocess, tempfile
 from pathlib import Path
 import polars as pl
 import matplotlib.pyplot as plt
 
 repo = Path.cwd() if (Path.cwd() / "Cargo.toml").exists() else Path.cwd().parent
-sweep = os.environ.get("BUBBLESIM_SWEEP")
+sweep = sweep or os.environ.get("BUBBLESIM_SWEEP")
 if sweep:
     sweep = Path(sweep) if Path(sweep).is_absolute() or Path(sweep).exists() else repo / sweep
 else:
