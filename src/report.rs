@@ -12,6 +12,7 @@ use crate::Failure;
 use crate::cli::ReportArgs;
 use crate::report_charts::charts;
 use crate::report_data::ReadError;
+use crate::run::iso_date;
 use crate::svg_chart::escape;
 
 impl From<ReadError> for Failure {
@@ -70,11 +71,6 @@ pub fn report(args: &ReportArgs) -> Result<(), Failure> {
         eprintln!("report: {}", target.display());
     }
     Ok(())
-}
-
-pub(crate) fn iso(days: i32) -> String {
-    let (y, m, d) = bubblesim_model::calendar::civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Headline figures from the manifest's summary: (label, value).
@@ -138,8 +134,8 @@ fn page(dir: &Path, manifest: &Value, description: &str, config_text: &str) -> R
         escape(scenario),
         escape(description),
         escape(&manifest["seed"].to_string()),
-        iso(start),
-        iso(end),
+        iso_date(start),
+        iso_date(end),
         escape(&manifest["ticks"].to_string()),
         escape(manifest["bubblesim_version"].as_str().unwrap_or("?"))
     );
@@ -170,7 +166,7 @@ fn page(dir: &Path, manifest: &Value, description: &str, config_text: &str) -> R
         let _ = write!(
             html,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            iso(*date),
+            iso_date(*date),
             escape(what),
             escape(detail)
         );

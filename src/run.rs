@@ -28,7 +28,8 @@ const DRAIN_EVERY_TICKS: u32 = 21;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-fn iso_date(days: i32) -> String {
+/// A date as `YYYY-MM-DD`.
+pub(crate) fn iso_date(days: i32) -> String {
     let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
 }

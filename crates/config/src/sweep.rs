@@ -16,7 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 use toml::{Table, Value};
 
-use crate::load::{Override, humanise_serde, one_line, unknown_key};
+use crate::load::{Override, humanise_serde, join, one_line, unknown_key};
 use crate::{Config, ConfigError, ConfigSource, load_with, scenario_source};
 
 /// The most runs one sweep may plan; more is taken for a mistake.
@@ -285,26 +285,21 @@ impl Sweep {
 
     /// The run's folder inside the sweep folder: `name=value/…/seed=s`.
     pub fn folder(&self, run: &PlannedRun) -> PathBuf {
-        let mut path: PathBuf = self
-            .params
-            .iter()
-            .zip(&run.values)
-            .map(|(param, value)| format!("{}={value}", param.name))
-            .collect();
-        path.push(format!("seed={}", run.seed));
-        path
+        self.assignments(run).collect()
     }
 
     /// `name=value, …, seed=s`, for messages and progress.
     pub fn label(&self, run: &PlannedRun) -> String {
-        let mut parts: Vec<String> = self
-            .params
+        self.assignments(run).collect::<Vec<_>>().join(", ")
+    }
+
+    /// `name=value` for each parameter, then `seed=s`: the parts of a run's folder.
+    fn assignments<'a>(&'a self, run: &'a PlannedRun) -> impl Iterator<Item = String> + 'a {
+        self.params
             .iter()
             .zip(&run.values)
             .map(|(param, value)| format!("{}={value}", param.name))
-            .collect();
-        parts.push(format!("seed={}", run.seed));
-        parts.join(", ")
+            .chain(std::iter::once(format!("seed={}", run.seed)))
     }
 
     /// The run's configuration: the base, the sweep's `[set]`, the run's values and seed.
@@ -477,14 +472,6 @@ fn lookup<'t>(src: &str, table: &'t Table, key: &str) -> Result<&'t Value, Confi
         current = Some(here);
     }
     current.ok_or_else(|| invalid(src, key, "empty key"))
-}
-
-fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{prefix}.{key}")
-    }
 }
 
 fn check_param(src: &str, index: usize, entry: ParamEntry, base: &Table, sample: Option<&Sample>) -> Result<SweepParam, ConfigError> {
