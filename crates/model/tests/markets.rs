@@ -255,3 +255,21 @@ fn the_ai_index_shows_the_stylised_facts_of_daily_returns() {
         );
     }
 }
+
+#[test]
+fn the_summary_keeps_the_bubble_index_first_lowest_and_highest_readings() {
+    // A calm start, so that the highest reading is not simply the first.
+    let mut sim = common::simulation_of(&ConfigSource::baseline(), &["run.years=2", "narrative.initial_hype=0.1"]);
+    let mut totals = Vec::new();
+    while !sim.finished() {
+        sim.step().expect("money is conserved");
+        totals.push(sim.world().resource::<BubbleIndex>().total());
+    }
+    let summary = sim.summary();
+    assert_eq!(summary.bubble_first, totals[0]);
+    assert_eq!(summary.bubble_lowest, *totals.iter().min().unwrap());
+    assert_eq!(summary.bubble_highest, *totals.iter().max().unwrap());
+    assert_eq!(summary.bubble_last, *totals.last().unwrap());
+    assert!(summary.bubble_highest > summary.bubble_lowest, "{totals:?}");
+    assert!(summary.bubble_highest > summary.bubble_first, "{totals:?}");
+}
