@@ -8,12 +8,8 @@
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 use bubblesim_config::{Config, ConfigSource};
-use bubblesim_model::ledger::Ledger;
-use bubblesim_model::obsolescence::{
-    Generations, GpuCohort, OwnerCharges, RevaluationMonth, expected_rent_decline_per_year, revalue_cohort, revalue_cohorts,
-};
-use bubblesim_model::sentiment::{RetailDay, RetailInvestor, RetailTally, Signals, retail_sentiment, step_investor};
-use bubblesim_model::{AgentId, Simulation};
+use bubblesim_model::prelude::kernels::*;
+use bubblesim_model::prelude::*;
 use divan::Bencher;
 use divan::counter::ItemsCount;
 

@@ -1,7 +1,7 @@
 //! Glue for the economy's tables (`macro`, `regions`, `accounts`): rows into columns in
 //! the order `bubblesim_record::tables` lists them.
 
-use bubblesim_model::observe_economy::{AccountsRow, MacroRow, RegionRow};
+use bubblesim_model::tick::observe_economy::{AccountsRow, MacroRow, RegionRow};
 use bubblesim_record::ColumnData;
 
 use ColumnData as C;

@@ -117,7 +117,7 @@ fn page(dir: &Path, manifest: &Value, description: &str, config_text: &str) -> R
             dir.join("manifest.json").display()
         )));
     };
-    let day = |(y, m, d): (i32, u32, u32)| bubblesim_model::calendar::days_from_civil(y, m, d);
+    let day = |(y, m, d): (i32, u32, u32)| bubblesim_model::prelude::days_from_civil(y, m, d);
     let (start, end) = (day(first), day(last));
     let (sections, milestones) = charts(dir, start, end)?;
     let scenario = manifest["scenario"].as_str().unwrap_or("run");

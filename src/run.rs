@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use bubblesim_config::ConfigSource;
-use bubblesim_model::calendar::civil_from_days;
+use bubblesim_model::prelude::civil_from_days;
 use bubblesim_model::{Simulation, Summary};
 use bubblesim_record::{CHECKPOINT_FORMAT, Checkpoint, CheckpointHeader, Manifest, RecordError, RunDir, WriterOptions};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use bubblesim_model::calendar::{civil_from_days, days_from_civil};
+use bubblesim_model::prelude::{civil_from_days, days_from_civil};
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 262.0;

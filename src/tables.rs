@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use bubblesim_model::Observations;
-use bubblesim_model::observe::{
+use bubblesim_model::tick::observe::{
     ComputeRow, DatacenterRow, FirmRow, GpuRow, HoldingRow, InvestorRow, LeaseRow, MarketRow, RetailRow, SecurityRow, SentimentRow,
 };
-use bubblesim_model::observe_boom::{BubbleRow, FlowRow};
+use bubblesim_model::tick::observe_boom::{BubbleRow, FlowRow};
 use bubblesim_model::{Event, EventKind};
 use bubblesim_record::{ColumnData, RecordError, TablePosition, TableSpec, TableWriter, WriterOptions, checkpoint_path, tables};
 

@@ -4,9 +4,7 @@
 
 use bevy_ecs::prelude::*;
 use bubblesim_config::ConfigSource;
-use bubblesim_model::firms::{Accounts, AiSeller, Firm, FirmKind, Provider};
-use bubblesim_model::obsolescence::GpuCohort;
-use bubblesim_model::{AgentId, Simulation};
+use bubblesim_model::prelude::*;
 
 mod common;
 

@@ -5,11 +5,8 @@
 
 use bevy_ecs::prelude::*;
 use bubblesim_config::ConfigSource;
-use bubblesim_model::credit::Rating;
-use bubblesim_model::firms::{Firm, Listed};
-use bubblesim_model::institutions::{Institution, InstitutionKind, Marks};
-use bubblesim_model::securities::Security;
-use bubblesim_model::{AgentId, Event, EventKind, Simulation};
+use bubblesim_model::Event;
+use bubblesim_model::prelude::*;
 
 mod common;
 
@@ -223,9 +220,6 @@ fn the_stress_scenario_runs_the_cascade_in_order() {
 
 #[test]
 fn hyperscalers_build_off_balance_sheet_only_when_reported_debt_costs_more() {
-    use bubblesim_model::datacenters::DataCenter;
-    use bubblesim_model::firms::FirmKind;
-    use bubblesim_model::spv::Spv;
     let count = |sim: &mut Simulation| {
         let world = sim.world_mut();
         let spvs = world.query::<&Spv>().iter(world).count();

@@ -5,12 +5,7 @@
 //! with its inputs; and the AI index's daily returns show the stylised facts.
 
 use bubblesim_config::{ConfigSource, load};
-use bubblesim_model::bubble::BubbleIndex;
-use bubblesim_model::circular::CircularDeal;
-use bubblesim_model::firms::{Accounts, Firm, FirmKind, Lab};
-use bubblesim_model::market::AiIndex;
-use bubblesim_model::stats::{autocorrelation, excess_kurtosis};
-use bubblesim_model::{AgentId, Simulation};
+use bubblesim_model::prelude::*;
 
 mod common;
 

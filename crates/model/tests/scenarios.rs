@@ -3,15 +3,7 @@
 //! construction until the grid is short.
 
 use bubblesim_config::{SCENARIOS, load_scenario};
-use bubblesim_model::circular::CircularDeal;
-use bubblesim_model::construction::Construction;
-use bubblesim_model::datacenters::DataCenter;
-use bubblesim_model::events::EventLog;
-use bubblesim_model::firms::{Accounts, Firm};
-use bubblesim_model::leases::{Lease, LeaseStatus};
-use bubblesim_model::market::AiIndex;
-use bubblesim_model::observe_economy::AccountsRow;
-use bubblesim_model::{AgentId, Simulation};
+use bubblesim_model::prelude::*;
 
 /// What a run of a shipped scenario did.
 #[derive(Debug, Default)]

@@ -2,7 +2,7 @@
 //! (the state after further ticks is the same, byte for byte, for any thread count).
 
 use bubblesim_config::load_scenario;
-use bubblesim_model::Simulation;
+use bubblesim_model::prelude::*;
 
 fn config(name: &str) -> bubblesim_config::Config {
     load_scenario(name, &["run.years=2".to_owned()])

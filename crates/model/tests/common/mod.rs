@@ -1,7 +1,7 @@
 //! Helpers the model's integration tests share.
 
 use bubblesim_config::{ConfigSource, load};
-use bubblesim_model::Simulation;
+use bubblesim_model::prelude::*;
 
 /// A simulation of `source` with a small retail population and the overrides applied
 /// (later overrides win), on one thread.

@@ -1,0 +1,10 @@
+//! The AI industry: end-user demand, enterprise adoption, revenue and compute costs,
+//! venture capital and labs' funding rounds, and the circular chipmaker → lab → cloud
+//! deal.
+
+pub mod adoption;
+pub mod circular;
+pub mod demand;
+pub mod funding;
+pub mod revenue;
+pub mod venture;

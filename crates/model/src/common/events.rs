@@ -1,0 +1,265 @@
+//! The event log: discrete happenings (a generation ships, a lease is cut, a lab fails)
+//! that the `events` table records, plus the run totals the CLI summarises.
+
+use bevy_ecs::prelude::Resource;
+
+use crate::common::calendar::Clock;
+use crate::common::ids::AgentId;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub enum EventKind {
+    GenerationRelease,
+    GpuOrder,
+    DatacenterCommissioned,
+    DatacenterRelet,
+    Impairment,
+    Retirement,
+    LeaseRentCut,
+    LeaseBreak,
+    LeaseDefault,
+    LeaseExpiry,
+    FundingRound,
+    LabFailure,
+    Shock,
+    TenantStress,
+    SecurityIssued,
+    RatingDowngrade,
+    RatingUpgrade,
+    GuaranteeCalled,
+    SpvDefault,
+    CollateralEnded,
+    TrancheLoss,
+    MarginCall,
+    ForcedSale,
+    FireSaleMarkdown,
+    FundFailure,
+    ModelRelease,
+    Earnings,
+    ContractUnwound,
+}
+
+impl EventKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::GenerationRelease => "generation_release",
+            EventKind::GpuOrder => "gpu_order",
+            EventKind::DatacenterCommissioned => "datacenter_commissioned",
+            EventKind::DatacenterRelet => "datacenter_relet",
+            EventKind::Impairment => "impairment",
+            EventKind::Retirement => "retirement",
+            EventKind::LeaseRentCut => "lease_rent_cut",
+            EventKind::LeaseBreak => "lease_break",
+            EventKind::LeaseDefault => "lease_default",
+            EventKind::LeaseExpiry => "lease_expiry",
+            EventKind::FundingRound => "funding_round",
+            EventKind::LabFailure => "lab_failure",
+            EventKind::Shock => "shock",
+            EventKind::TenantStress => "tenant_stress",
+            EventKind::SecurityIssued => "security_issued",
+            EventKind::RatingDowngrade => "rating_downgrade",
+            EventKind::RatingUpgrade => "rating_upgrade",
+            EventKind::GuaranteeCalled => "guarantee_called",
+            EventKind::SpvDefault => "spv_default",
+            EventKind::CollateralEnded => "collateral_ended",
+            EventKind::TrancheLoss => "tranche_loss",
+            EventKind::MarginCall => "margin_call",
+            EventKind::ForcedSale => "forced_sale",
+            EventKind::FireSaleMarkdown => "fire_sale_markdown",
+            EventKind::FundFailure => "fund_failure",
+            EventKind::ModelRelease => "model_release",
+            EventKind::Earnings => "earnings",
+            EventKind::ContractUnwound => "contract_unwound",
+        }
+    }
+
+    /// Every kind, in declaration order (for documentation).
+    pub const ALL: [EventKind; 28] = [
+        EventKind::GenerationRelease,
+        EventKind::GpuOrder,
+        EventKind::DatacenterCommissioned,
+        EventKind::DatacenterRelet,
+        EventKind::Impairment,
+        EventKind::Retirement,
+        EventKind::LeaseRentCut,
+        EventKind::LeaseBreak,
+        EventKind::LeaseDefault,
+        EventKind::LeaseExpiry,
+        EventKind::FundingRound,
+        EventKind::LabFailure,
+        EventKind::Shock,
+        EventKind::TenantStress,
+        EventKind::SecurityIssued,
+        EventKind::RatingDowngrade,
+        EventKind::RatingUpgrade,
+        EventKind::GuaranteeCalled,
+        EventKind::SpvDefault,
+        EventKind::CollateralEnded,
+        EventKind::TrancheLoss,
+        EventKind::MarginCall,
+        EventKind::ForcedSale,
+        EventKind::FireSaleMarkdown,
+        EventKind::FundFailure,
+        EventKind::ModelRelease,
+        EventKind::Earnings,
+        EventKind::ContractUnwound,
+    ];
+
+    /// What an event of this kind means, and who its agent and counterparty are.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            EventKind::GenerationRelease => "a GPU generation ships (agent 0; amount: its list price per GPU)",
+            EventKind::GpuOrder => "a provider buys GPUs (counterparty: the chipmaker; amount: what it paid)",
+            EventKind::DatacenterCommissioned => {
+                "a building is commissioned (agent: building; counterparty: its owner; amount: build cost)"
+            }
+            EventKind::DatacenterRelet => "a vacant building is let again (counterparty: the new tenant; amount: monthly rent)",
+            EventKind::Impairment => "GPU book value written down (agent: owner; amount: the write-down)",
+            EventKind::Retirement => "GPU cohorts retired (agent: owner; counterparty: building; amount: book value written off)",
+            EventKind::LeaseRentCut => "a landlord grants a rent cut (agent: lease; counterparty: tenant; amount: the new monthly rent)",
+            EventKind::LeaseBreak => {
+                "a tenant leaves at a break or option date (agent: lease; counterparty: tenant; amount: the monthly rent it stops paying)"
+            }
+            EventKind::LeaseDefault => "a tenant stops paying (agent: lease; counterparty: tenant; amount: the monthly rent)",
+            EventKind::LeaseExpiry => "a lease ends at term with the building unused (agent: lease; counterparty: tenant)",
+            EventKind::FundingRound => "a lab closes a funding round (amount: the round)",
+            EventKind::LabFailure => "a lab runs out of cash (amount: its cash shortfall)",
+            EventKind::Shock => "an imposed shock starts (agent: the firm hit)",
+            EventKind::TenantStress => {
+                "a tenant's stress at a lease reaches the threshold (agent: lease; counterparty: tenant; amount: the monthly rent)"
+            }
+            EventKind::SecurityIssued => {
+                "a bond or tranche is issued (agent: security; counterparty: issuer; amount: principal; detail: rating, coupon, who bought)"
+            }
+            EventKind::RatingDowngrade => "a security is downgraded (agent: security; counterparty: issuer; amount: principal outstanding)",
+            EventKind::RatingUpgrade => "a security is upgraded (agent: security; counterparty: issuer; amount: principal outstanding)",
+            EventKind::GuaranteeCalled => {
+                "a lease-back tenant leaves within the guarantee period (agent: SPV; counterparty: tenant; amount: what the guarantee paid, 0 if the building covers the bonds)"
+            }
+            EventKind::SpvDefault => {
+                "an SPV cannot pay its bonds; the sponsor buys the building (agent: SPV; counterparty: sponsor; amount: the price paid)"
+            }
+            EventKind::CollateralEnded => {
+                "a pooled lease ended; the sponsor buys its loan out at the building's sale value (agent: pool; counterparty: lease; amount: the loss)"
+            }
+            EventKind::TrancheLoss => {
+                "a security's principal is written down (agent: security; counterparty: issuer; amount: the write-down)"
+            }
+            EventKind::MarginCall => {
+                "a hedge fund breaches its leverage cap (amount: assets shed to get back to target, cash used first, then sales)"
+            }
+            EventKind::ForcedSale => {
+                "an institution sells under constraint (agent: seller; counterparty: asset; amount: proceeds; detail: the reason)"
+            }
+            EventKind::FireSaleMarkdown => {
+                "forced sales push a security's price down (agent: security; counterparty: issuer; amount: value lost that day by everyone who did not sell)"
+            }
+            EventKind::FundFailure => "a fund's equity is gone; it is liquidated (agent: fund; amount: its lenders' loss)",
+            EventKind::ModelRelease => {
+                "a lab ships a frontier model (agent: lab; detail: its capability gain, the expected gain and the hype it moved)"
+            }
+            EventKind::Earnings => {
+                "a listed firm reports quarterly earnings (amount: the quarter's earnings; detail: the surprise against the last quarter's value)"
+            }
+            EventKind::ContractUnwound => {
+                "a failed lab's take-or-pay contract ends (agent: lab; counterparty: cloud; amount: contract value left unpaid)"
+            }
+        }
+    }
+}
+
+/// One event: who, with whom, how much, and a short note.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Event {
+    /// Position in the run's event sequence (0, 1, 2 …): the order things happened,
+    /// also within a tick.
+    pub sequence: u64,
+    pub tick: u32,
+    pub date: i32,
+    pub kind: EventKind,
+    pub agent: AgentId,
+    pub counterparty: Option<AgentId>,
+    pub amount_usd: Option<f64>,
+    pub detail: String,
+}
+
+/// Events not yet handed to the recorder, and totals for the run summary.
+#[derive(Resource, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct EventLog {
+    pending: Vec<Event>,
+    recorded: u64,
+    pub totals: Totals,
+}
+
+/// Counts and sums over the whole run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Totals {
+    pub lease_rent_cuts: u32,
+    pub lease_breaks: u32,
+    pub lease_defaults: u32,
+    pub impairments_usd: f64,
+    pub retirements_usd: f64,
+    pub funding_rounds: u32,
+    pub lab_failures: u32,
+    pub generations_released: u32,
+    pub securities_issued: u32,
+    pub downgrades: u32,
+    pub margin_calls: u32,
+    pub forced_sales_usd: f64,
+    pub tranche_losses_usd: f64,
+    pub guarantees_called: u32,
+}
+
+impl EventLog {
+    /// Records an event happening today.
+    pub fn record(
+        &mut self,
+        clock: &Clock,
+        kind: EventKind,
+        agent: AgentId,
+        counterparty: Option<AgentId>,
+        amount_usd: Option<f64>,
+        detail: String,
+    ) {
+        self.push(Event {
+            sequence: 0,
+            tick: clock.tick,
+            date: clock.date,
+            kind,
+            agent,
+            counterparty,
+            amount_usd,
+            detail,
+        });
+    }
+
+    /// Records an event (numbering it) and updates the totals.
+    pub fn push(&mut self, mut event: Event) {
+        event.sequence = self.recorded;
+        self.recorded += 1;
+        let totals = &mut self.totals;
+        match event.kind {
+            EventKind::LeaseRentCut => totals.lease_rent_cuts += 1,
+            EventKind::LeaseBreak => totals.lease_breaks += 1,
+            EventKind::LeaseDefault => totals.lease_defaults += 1,
+            EventKind::Impairment => totals.impairments_usd += event.amount_usd.unwrap_or(0.0),
+            EventKind::Retirement => totals.retirements_usd += event.amount_usd.unwrap_or(0.0),
+            EventKind::FundingRound => totals.funding_rounds += 1,
+            EventKind::LabFailure => totals.lab_failures += 1,
+            EventKind::GenerationRelease => totals.generations_released += 1,
+            EventKind::SecurityIssued => totals.securities_issued += 1,
+            EventKind::RatingDowngrade => totals.downgrades += 1,
+            EventKind::MarginCall => totals.margin_calls += 1,
+            EventKind::ForcedSale => totals.forced_sales_usd += event.amount_usd.unwrap_or(0.0),
+            EventKind::TrancheLoss => totals.tranche_losses_usd += event.amount_usd.unwrap_or(0.0),
+            EventKind::GuaranteeCalled => totals.guarantees_called += 1,
+            _ => {}
+        }
+        self.pending.push(event);
+    }
+
+    /// Takes the events recorded since the last call.
+    pub fn drain(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.pending)
+    }
+}

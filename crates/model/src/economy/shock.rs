@@ -1,0 +1,85 @@
+//! Imposed shocks, for stress scenarios. From `shock.start_month`:
+//!
+//! - the named AI seller (a lab or a hyperscaler) keeps only 1 − `ai_demand_loss_share`
+//!   of its end-user demand and of its training compute — a product that loses its
+//!   customers; the lost demand does not move to other sellers;
+//! - every rate rises by `rate_rise`: the risk-free rate (so the yield every bond must
+//!   pay and the price of those outstanding), floating-rate debt (`Rates`), the discount
+//!   rate of GPUs' economic value, the required return on equity, and fair
+//!   price/earnings multiples in proportion (a Gordon-growth approximation);
+//! - `lab_default` (in `funding`) and `walk_away_firm` (in `leases`) act where those
+//!   mechanisms live.
+//!
+//! Everything that follows (idle capacity, falling rent, revenue short of plan, lease
+//! stress, impairments, downgrades) is the model's own response.
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+
+use crate::common::calendar::Clock;
+use crate::common::events::{EventKind, EventLog};
+use crate::common::ids::AgentId;
+use crate::common::params::Params;
+use crate::firms::firm::Firm;
+use crate::firms::roles::AiSeller;
+
+/// The shift of every interest rate since the start (the rate shock).
+#[derive(Resource, Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+pub struct Rates {
+    pub rise: f64,
+}
+
+/// Monthly, first: starts the shocks in their month.
+pub fn apply_shock(
+    mut params: ResMut<Params>,
+    clock: Res<Clock>,
+    mut rates: ResMut<Rates>,
+    mut sellers: Query<(&AgentId, &Firm, &mut AiSeller)>,
+    mut events: ResMut<EventLog>,
+) {
+    if clock.month != params.shock.start_month {
+        return;
+    }
+    let shock = params.shock.clone();
+    if shock.rate_rise != 0.0 {
+        rates.rise = shock.rate_rise;
+        let mut config = (*params.0).clone();
+        let required = config.market.required_return;
+        config.financing.risk_free_rate += shock.rate_rise;
+        config.gpus.discount_rate += shock.rate_rise;
+        config.market.required_return += shock.rate_rise;
+        let multiple = required / (required + shock.rate_rise).max(1e-3);
+        config.market.fair_price_earnings *= multiple;
+        config.carmaker.fair_price_earnings *= multiple;
+        params.0 = Arc::new(config);
+        events.record(
+            &clock,
+            EventKind::Shock,
+            AgentId(0),
+            None,
+            None,
+            format!("every interest rate rises by {:.2} points", shock.rate_rise * 100.0),
+        );
+    }
+    if shock.firm.is_empty() {
+        return;
+    }
+    for (&id, firm, mut seller) in sellers.iter_mut().sort::<&AgentId>() {
+        if *firm.name == *shock.firm {
+            seller.demand_retained = 1.0 - shock.ai_demand_loss_share;
+            events.record(
+                &clock,
+                EventKind::Shock,
+                id,
+                None,
+                None,
+                format!(
+                    "{} loses {:.0}% of its end-user demand and training compute",
+                    firm.name,
+                    shock.ai_demand_loss_share * 100.0
+                ),
+            );
+        }
+    }
+}
