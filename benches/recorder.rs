@@ -1,10 +1,13 @@
 //! The recorder's throughput: rows and bytes per second through a table writer (Arrow
 //! batches → ZSTD row groups → parts → the joined `<table>.parquet`), for the widest
-//! per-agent table that runs grow largest (`retail`, one row per investor per record).
+//! per-agent table that runs grow largest (`retail`, one row per investor per record),
+//! read from its rows by the columns' accessors as a run does.
 //!
 //! `cargo bench --bench recorder`; figures in `benches/README.md`.
 
-use bubblesim_record::{ColumnData, TableWriter, WriterOptions, tables};
+use bubblesim_model::prelude::kernels::{RetailInvestor, Strategy};
+use bubblesim_model::prelude::{RetailRow, Row};
+use bubblesim_record::{TableWriter, WriterOptions};
 use divan::Bencher;
 use divan::counter::{BytesCount, ItemsCount};
 
@@ -14,20 +17,23 @@ fn main() {
 
 /// One record of `investors` retail rows, as the run hands them over: 21 trading days
 /// apart, in batches of one record.
-fn record(investors: usize, tick: u32) -> Vec<ColumnData> {
-    let strategies = ["optimist", "pessimist", "fundamentalist"];
-    let ids = 1000..1000 + investors as u64;
-    vec![
-        ColumnData::U32(vec![tick; investors]),
-        ColumnData::Date32(vec![20_000 + tick as i32; investors]),
-        ColumnData::U64(ids.clone().collect()),
-        ColumnData::Label(vec!["retail"; investors]),
-        ColumnData::Label(ids.clone().map(|i| strategies[(i * 7 % 3) as usize]).collect()),
-        ColumnData::Bool(ids.clone().map(|i| i % 5 < 3).collect()),
-        ColumnData::F64(ids.clone().map(|i| 1e5 + (i as f64 * 37.1) % 5e4).collect()),
-        ColumnData::F64(ids.clone().map(|i| (i as f64 * 0.013) % 400.0).collect()),
-        ColumnData::F64(ids.map(|i| 2e5 + (i as f64 * 91.7) % 1e5).collect()),
-    ]
+fn record(investors: usize, tick: u32) -> Vec<RetailRow> {
+    let strategies = [Strategy::Optimist, Strategy::Pessimist, Strategy::Fundamentalist];
+    (1000..1000 + investors as u64)
+        .map(|i| RetailRow {
+            tick,
+            date: 20_000 + tick as i32,
+            agent_id: i,
+            investor: RetailInvestor {
+                strategy: strategies[(i * 7 % 3) as usize],
+                novice: i % 5 < 3,
+                cash_usd: 1e5 + (i as f64 * 37.1) % 5e4,
+                ai_units: (i as f64 * 0.013) % 400.0,
+                traded_usd: 0.0,
+            },
+            index_level: 100.0 + (i % 17) as f64,
+        })
+        .collect()
 }
 
 /// Arrow bytes of one retail row: u32, date32, u64, two dictionary keys (i32), bool
@@ -49,13 +55,13 @@ fn retail_rows(bencher: Bencher, investors: usize) {
         .counter(BytesCount::new(rows * ROW_BYTES))
         .with_inputs(|| {
             let dir = tempfile::tempdir().expect("a temporary folder");
-            let batches: Vec<Vec<ColumnData>> = (0..records).map(|r| record(investors, r * 21)).collect();
+            let batches: Vec<Vec<RetailRow>> = (0..records).map(|r| record(investors, r * 21)).collect();
             (dir, batches)
         })
         .bench_local_values(|(dir, batches)| {
-            let mut writer = TableWriter::create(dir.path(), tables::retail(), &options).expect("the writer opens");
+            let mut writer = TableWriter::create(dir.path(), RetailRow::spec(), &options).expect("the writer opens");
             for batch in batches {
-                writer.push(batch).expect("rows match the schema");
+                writer.push_rows(&batch).expect("rows of the table");
             }
             let written = writer.finish().expect("the table closes");
             (dir, written)

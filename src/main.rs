@@ -5,7 +5,6 @@
 //! trading day, writes a checkpoint and exits with 130, leaving the folder to resume.
 
 mod cli;
-mod economy_tables;
 mod recorder;
 mod report;
 mod report_charts;
@@ -15,7 +14,6 @@ mod shard;
 mod svg_chart;
 mod sweep;
 mod sweep_summary;
-mod tables;
 
 use std::process::ExitCode;
 
@@ -112,8 +110,8 @@ fn main() -> ExitCode {
         Command::Schema => {
             print_stdout(&format!(
                 "{}{}\n{}",
-                bubblesim_record::schema_markdown(),
-                tables::event_kinds_markdown(),
+                bubblesim_record::schema_markdown(&bubblesim_model::prelude::table_specs()),
+                bubblesim_model::prelude::event_kinds_markdown(),
                 sweep_summary::markdown()
             ));
             Ok(())

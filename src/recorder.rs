@@ -10,9 +10,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use bubblesim_model::Observations;
-use bubblesim_record::{RecordError, TablePosition};
-
-use crate::tables::TableSet;
+use bubblesim_record::{RecordError, TablePosition, TableSet};
 
 type Reply<T> = SyncSender<Result<T, RecordError>>;
 
@@ -31,7 +29,7 @@ pub struct Recorder {
 fn serve(mut tables: TableSet, jobs: Receiver<Job>) -> Result<(), RecordError> {
     while let Ok(job) = jobs.recv() {
         match job {
-            Job::Write(rows) => tables.write(*rows)?,
+            Job::Write(rows) => rows.visit(&mut tables)?,
             Job::Checkpoint(sequence, reply) => {
                 let _ = reply.send(tables.checkpoint(sequence));
             }

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use bubblesim_model::prelude::FIGURES;
 use serde_json::Value;
 
 use crate::Failure;
@@ -73,37 +74,14 @@ pub fn report(args: &ReportArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Headline figures from the manifest's summary: (label, value).
+/// Headline figures from the manifest's summary: (label, value), in the order of
+/// [`FIGURES`].
 fn figures(summary: &Value) -> Vec<(&'static str, String)> {
-    let get = |key: &str| summary.get(key).and_then(Value::as_f64);
-    let percent = |key: &str| get(key).map_or("–".to_owned(), |v| format!("{:.1}%", v * 100.0));
-    let count = |key: &str| get(key).map_or("–".to_owned(), |v| format!("{v:.0}"));
-    let billions = |key: &str| get(key).map_or("–".to_owned(), |v| format!("${:.1}B", v / 1e9));
-    vec![
-        ("AI index, deepest fall", percent("ai_index_max_drawdown")),
-        (
-            "bubble index: first / highest / last",
-            format!(
-                "{} / {} / {}",
-                count("bubble_index_first"),
-                count("bubble_index_highest"),
-                count("bubble_index_last")
-            ),
-        ),
-        ("lease defaults", count("lease_defaults")),
-        ("rating downgrades", count("downgrades")),
-        ("principal written off", billions("tranche_losses_usd")),
-        ("margin calls", count("margin_calls")),
-        ("forced sales", billions("forced_sales_usd")),
-        ("GPU impairments", billions("impairments_usd")),
-        ("unemployment peak", percent("unemployment_rate_peak")),
-        ("weakest GDP growth, year on year", percent("gdp_growth_yoy_lowest")),
-        ("lab failures", count("lab_failures")),
-        (
-            "money residual, largest",
-            get("money_residual_largest_usd").map_or("–".to_owned(), |v| format!("${v:.2}")),
-        ),
-    ]
+    FIGURES
+        .iter()
+        .filter(|figure| figure.headline)
+        .map(|figure| (figure.label, figure.display(summary.get(figure.key).and_then(Value::as_f64))))
+        .collect()
 }
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:24px auto;max-width:1340px;color:#222;padding:0 16px}h1{margin:0 0 4px}p.sub{color:#555;margin:0 0 18px}h2{margin:28px 0 10px;border-bottom:1px solid #ddd;padding-bottom:4px}.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:10px}.figure{background:#f6f7f9;border-radius:6px;padding:10px 12px}.figure .value{font-size:22px;font-weight:600}.figure .name{font-size:12px;color:#555}.grid{display:flex;flex-wrap:wrap;gap:14px}svg.chart{background:#fff;border:1px solid #e3e3e3;border-radius:6px;max-width:100%;height:auto}svg .title{font-size:13px;font-weight:600;fill:#222}svg .unit,svg .tick,svg .legend{font-size:10px;fill:#555}svg .empty{font-size:12px;fill:#888}table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #eee;padding:4px 10px;text-align:left;vertical-align:top}pre{background:#f6f7f9;padding:10px;font-size:12px;overflow:auto;max-height:600px}";

@@ -13,14 +13,13 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use bubblesim_config::ConfigSource;
 use bubblesim_model::prelude::civil_from_days;
-use bubblesim_model::{Simulation, Summary};
-use bubblesim_record::{CHECKPOINT_FORMAT, Checkpoint, CheckpointHeader, Manifest, RecordError, RunDir, WriterOptions};
+use bubblesim_model::prelude::{Simulation, Summary, table_specs};
+use bubblesim_record::{CHECKPOINT_FORMAT, Checkpoint, CheckpointHeader, Manifest, RecordError, RunDir, TableSet, WriterOptions};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 
 use crate::cli::{ResumeArgs, RunArgs};
 use crate::recorder::Recorder;
-use crate::tables::TableSet;
 use crate::{Failure, load_config};
 
 /// Ticks between hand-overs of recorded rows to the writers.
@@ -133,7 +132,7 @@ pub fn start(config: &bubblesim_config::Config, out: &Path, force: bool, options
     let run_dir = RunDir::create(out, force).map_err(record_failure)?;
     run_dir.write_file("config.toml", resolved.as_bytes()).map_err(runtime)?;
     let writer = writer_options(config, &resolved, &config_sha256);
-    let tables = TableSet::create(run_dir.path(), &writer).map_err(runtime)?;
+    let tables = TableSet::create(run_dir.path(), table_specs(), &writer).map_err(runtime)?;
     Session {
         run_dir,
         sim,
@@ -208,7 +207,7 @@ pub fn continue_run(dir: &Path, options: RunOptions) -> Result<(), Failure> {
             })?;
             // Every file the checkpoint names is checked (size and SHA-256) before anything
             // in the folder changes.
-            let tables = TableSet::resume(dir, &writer, &header.tables).map_err(|err| match err {
+            let tables = TableSet::resume(dir, table_specs(), &writer, &header.tables).map_err(|err| match err {
                 RecordError::Damaged { .. } => record_failure(err),
                 other => Failure::Input(format!("{other}; the checkpoint cannot be used")),
             })?;
@@ -229,7 +228,7 @@ pub fn continue_run(dir: &Path, options: RunOptions) -> Result<(), Failure> {
                 std::fs::remove_dir_all(&checkpoint_dir).map_err(runtime)?;
             }
             let sim = Simulation::new(config.clone(), config.run.seed, threads).map_err(runtime)?;
-            let tables = TableSet::create(dir, &writer).map_err(runtime)?;
+            let tables = TableSet::create(dir, table_specs(), &writer).map_err(runtime)?;
             (sim, tables, 0, None)
         }
     };
@@ -363,7 +362,7 @@ impl Session {
                 ("simulate".to_owned(), (total_time.saturating_sub(self.record_time)).as_secs_f64()),
                 ("total".to_owned(), total_time.as_secs_f64()),
             ]),
-            summary: summary_figures(&summary),
+            summary: summary.figures(),
         }
     }
 
@@ -451,44 +450,6 @@ impl Session {
         }
         Ok(())
     }
-}
-
-fn summary_figures(summary: &Summary) -> BTreeMap<String, f64> {
-    let totals = summary.totals;
-    let economy = summary.economy;
-    [
-        ("ai_index_final".to_owned(), summary.ai_index_level),
-        ("ai_index_max_drawdown".to_owned(), summary.ai_index_max_drawdown),
-        ("lease_rent_cuts".to_owned(), f64::from(totals.lease_rent_cuts)),
-        ("lease_breaks".to_owned(), f64::from(totals.lease_breaks)),
-        ("lease_defaults".to_owned(), f64::from(totals.lease_defaults)),
-        ("impairments_usd".to_owned(), totals.impairments_usd),
-        ("retirement_writeoffs_usd".to_owned(), totals.retirements_usd),
-        ("funding_rounds".to_owned(), f64::from(totals.funding_rounds)),
-        ("lab_failures".to_owned(), f64::from(totals.lab_failures)),
-        ("generations_released".to_owned(), f64::from(totals.generations_released)),
-        ("securities_issued".to_owned(), f64::from(totals.securities_issued)),
-        ("downgrades".to_owned(), f64::from(totals.downgrades)),
-        ("tranche_losses_usd".to_owned(), totals.tranche_losses_usd),
-        ("guarantees_called".to_owned(), f64::from(totals.guarantees_called)),
-        ("margin_calls".to_owned(), f64::from(totals.margin_calls)),
-        ("forced_sales_usd".to_owned(), totals.forced_sales_usd),
-        ("bubble_index_first".to_owned(), f64::from(summary.bubble_first)),
-        ("bubble_index_lowest".to_owned(), f64::from(summary.bubble_lowest)),
-        ("bubble_index_highest".to_owned(), f64::from(summary.bubble_highest)),
-        ("bubble_index_last".to_owned(), f64::from(summary.bubble_last)),
-        ("circular_chip_investment_usd".to_owned(), summary.circular.invested_usd),
-        ("circular_take_or_pay_usd".to_owned(), summary.circular.paid_usd),
-        ("circular_capacity_rent_usd".to_owned(), summary.circular.credited_usd),
-        ("circular_gpu_purchases_usd".to_owned(), summary.circular.gpus_bought_usd),
-        ("ai_share_of_gdp_first".to_owned(), economy.first_ai_share_of_gdp),
-        ("unemployment_rate_peak".to_owned(), economy.peak_unemployment_rate),
-        ("most_regions_in_recession".to_owned(), f64::from(economy.most_regions_in_recession)),
-        ("money_residual_largest_usd".to_owned(), economy.largest_money_residual_usd),
-    ]
-    .into_iter()
-    .chain((!economy.lowest_gdp_growth_yoy.is_nan()).then(|| ("gdp_growth_yoy_lowest".to_owned(), economy.lowest_gdp_growth_yoy)))
-    .collect()
 }
 
 fn print_summary(manifest: &Manifest, summary: &Summary, path: &Path) {

@@ -22,7 +22,7 @@ use crate::Failure;
 use crate::cli::SweepArgs;
 use crate::run::{RunOptions, continue_run, interrupt_requested, start, watch_for_interrupt};
 use crate::shard::{self, Shard};
-use crate::sweep_summary::{FIGURES, summarize};
+use crate::sweep_summary::summarize;
 
 /// Runs one invocation may start without `--yes`.
 const CONFIRM_ABOVE_RUNS: usize = 100;
@@ -189,13 +189,13 @@ fn check_param_names(sweep: &Sweep) -> Result<(), Failure> {
     for param in &sweep.params {
         // Readers such as DuckDB compare column names without case.
         let same = |column: &str| column.eq_ignore_ascii_case(&param.name);
-        let table = bubblesim_record::tables::all()
+        let table = bubblesim_model::prelude::table_specs()
             .into_iter()
             .find(|t| t.columns.iter().any(|c| same(c.name)));
         let clash = table.map(|t| format!("a column of the `{}` table", t.name)).or_else(|| {
-            FIGURES
+            bubblesim_model::prelude::FIGURES
                 .iter()
-                .any(|(key, _, _)| same(key))
+                .any(|figure| same(figure.key))
                 .then(|| "a column of summary.parquet".to_owned())
         });
         if let Some(clash) = clash {

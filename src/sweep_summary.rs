@@ -4,78 +4,25 @@
 
 use std::path::Path;
 
+use bubblesim_model::prelude::FIGURES;
 use bubblesim_record::{ColumnData, NamedColumn, write_table_file};
 use serde::Deserialize;
 
 use crate::Failure;
 use crate::sweep::{PlanParam, PlanRun, SUCCESS_MARKER};
 
-/// The outcome columns: the manifest's `summary` key, its unit and its meaning (counts
-/// are written as whole numbers). The headline outcomes come first.
-pub const FIGURES: &[(&str, &str, &str)] = &[
-    (
-        "ai_index_max_drawdown",
-        "fraction",
-        "deepest peak-to-trough fall of the AI equity index",
-    ),
-    ("lease_defaults", "count", "data-centre leases whose tenant defaulted"),
-    ("downgrades", "count", "rating downgrades of lease-backed bonds and tranches"),
-    ("bubble_index_highest", "score 0–8", "highest Goldfarb–Kirsch bubble index reading"),
-    ("unemployment_rate_peak", "fraction", "highest unemployment rate"),
-    (
-        "gdp_growth_yoy_lowest",
-        "fraction",
-        "weakest year-on-year real GDP growth (null under a year)",
-    ),
-    ("most_regions_in_recession", "count", "most regions in recession at once"),
-    ("tranche_losses_usd", "USD", "principal of securities and tranches written off"),
-    ("margin_calls", "count", "margin calls on leveraged funds"),
-    (
-        "forced_sales_usd",
-        "USD",
-        "assets sold under a rating limit, redemptions or a margin call",
-    ),
-    ("lease_rent_cuts", "count", "leases renegotiated to a lower rent"),
-    ("lease_breaks", "count", "leases ended at a break option"),
-    ("impairments_usd", "USD", "GPU impairments"),
-    ("retirement_writeoffs_usd", "USD", "book value written off when GPUs retired"),
-    ("securities_issued", "count", "lease-backed bonds and tranches issued"),
-    ("guarantees_called", "count", "residual value guarantees called"),
-    ("funding_rounds", "count", "AI labs' funding rounds"),
-    ("lab_failures", "count", "AI labs that failed"),
-    ("generations_released", "count", "GPU generations released"),
-    ("ai_index_final", "index", "AI equity index level at the end"),
-    ("bubble_index_first", "score 0–8", "bubble index on the first day"),
-    ("bubble_index_lowest", "score 0–8", "lowest bubble index reading"),
-    ("bubble_index_last", "score 0–8", "bubble index on the last day"),
-    ("circular_chip_investment_usd", "USD", "chipmaker → lab equity in the circular deal"),
-    (
-        "circular_take_or_pay_usd",
-        "USD",
-        "lab → cloud take-or-pay payments in the circular deal",
-    ),
-    ("circular_capacity_rent_usd", "USD", "the take-or-pay capacity's market rent"),
-    (
-        "circular_gpu_purchases_usd",
-        "USD",
-        "cloud → chipmaker GPU purchases in the circular deal",
-    ),
-    ("ai_share_of_gdp_first", "fraction", "AI investment's share of GDP at the start"),
-    (
-        "money_residual_largest_usd",
-        "USD",
-        "largest stock–flow money residual (0 up to rounding)",
-    ),
-];
-
 /// `summary.parquet`'s columns as Markdown, for `bubblesim schema`.
 pub fn markdown() -> String {
     let mut text = String::from(
         "## `summary.parquet` (a sweep folder)\n\nOne row: a completed run of a sweep (`bubblesim sweep`, docs/sweeps.md). Its outcome columns are the run's manifest summary.\n\n| column | type | unit | meaning |\n|---|---|---|---|\n| `run` | u32 | number | the run's number in the sweep's plan (from 1) |\n| one per swept parameter | i64, f64, bool or string | as the config key | the parameter's value |\n| `seed` | u64 | seed | the run's master seed (run.seed) |\n| `folder` | string | path | the run's folder, relative to the sweep folder |\n",
     );
-    for (key, unit, description) in FIGURES {
-        let kind = if *unit == "count" { "u64 (nullable)" } else { "f64 (nullable)" };
-        text.push_str(&format!("| `{key}` | {kind} | {unit} | {description} |\n"));
+    for figure in FIGURES {
+        let kind = if figure.unit == "count" {
+            "u64 (nullable)"
+        } else {
+            "f64 (nullable)"
+        };
+        text.push_str(&format!("| `{}` | {kind} | {} | {} |\n", figure.key, figure.unit, figure.meaning));
     }
     text
 }
@@ -166,14 +113,14 @@ pub fn summarize(dir: &Path, verbose: bool) -> Result<(usize, usize), Failure> {
         description: "the run's folder, relative to the sweep folder".to_owned(),
         data: ColumnData::Utf8(rows.iter().map(|(run, _)| run.folder.clone()).collect()),
     });
-    for (key, unit, description) in FIGURES {
-        let values = rows.iter().map(|(_, summary)| summary.get(*key).and_then(|v| v.as_f64()));
+    for figure in FIGURES {
+        let values = rows.iter().map(|(_, summary)| summary.get(figure.key).and_then(|v| v.as_f64()));
         columns.push(NamedColumn {
-            name: (*key).to_owned(),
-            unit: (*unit).to_owned(),
-            description: (*description).to_owned(),
+            name: figure.key.to_owned(),
+            unit: figure.unit.to_owned(),
+            description: figure.meaning.to_owned(),
             // Counts are whole numbers in the manifest too.
-            data: if *unit == "count" {
+            data: if figure.unit == "count" {
                 ColumnData::OptU64(values.map(|v| v.map(|x| x.round() as u64)).collect())
             } else {
                 ColumnData::OptF64(values.collect())

@@ -60,7 +60,7 @@ fn a_run_writes_every_table_with_its_columns_and_metadata() {
     let manifest: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["status"], "complete");
     assert_eq!(manifest["seed"], 20251001);
-    for spec in bubblesim_record::tables::all() {
+    for spec in bubblesim_model::prelude::table_specs() {
         let path = out.join(format!("{}.parquet", spec.name));
         let builder = ParquetRecordBatchReaderBuilder::try_new(fs::File::open(&path).unwrap()).unwrap();
         let schema = builder.schema();

@@ -81,6 +81,25 @@ pub struct RecordConfig {
     pub zstd_level: i32,
 }
 
+impl RecordConfig {
+    /// The suffix of a table's cadence key: `record.<table>_every_ticks`.
+    pub const EVERY_TICKS_SUFFIX: &'static str = "_every_ticks";
+
+    /// Each table's recording cadence in trading days, by table name: every
+    /// `<table>_every_ticks` key of this section. Tables recorded monthly, quarterly or
+    /// as things happen have no key.
+    pub fn every_ticks(&self) -> std::collections::BTreeMap<String, u32> {
+        let section = toml::Table::try_from(self).expect("the record section serializes to a TOML table");
+        section
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let table = key.strip_suffix(Self::EVERY_TICKS_SUFFIX)?.to_owned();
+                Some((table, u32::try_from(value.as_integer()?).ok()?))
+            })
+            .collect()
+    }
+}
+
 /// End-user AI demand, prices and the compute each query needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -118,22 +118,13 @@ pub fn validate(config: &Config) -> Result<(), Problem> {
 
     let record = at("record");
     let r = &config.record;
-    for (key, every) in [
-        ("market_every_ticks", r.market_every_ticks),
-        ("sentiment_every_ticks", r.sentiment_every_ticks),
-        ("compute_every_ticks", r.compute_every_ticks),
-        ("firms_every_ticks", r.firms_every_ticks),
-        ("retail_every_ticks", r.retail_every_ticks),
-        ("datacenters_every_ticks", r.datacenters_every_ticks),
-        ("gpus_every_ticks", r.gpus_every_ticks),
-        ("leases_every_ticks", r.leases_every_ticks),
-        ("securities_every_ticks", r.securities_every_ticks),
-        ("investors_every_ticks", r.investors_every_ticks),
-        ("holdings_every_ticks", r.holdings_every_ticks),
-        ("bubble_every_ticks", r.bubble_every_ticks),
-        ("accounts_every_ticks", r.accounts_every_ticks),
-    ] {
-        record.within(key, every.into(), 1.0, 1_000_000.0)?;
+    for (table, every) in r.every_ticks() {
+        record.within(
+            &format!("{table}{}", crate::RecordConfig::EVERY_TICKS_SUFFIX),
+            every.into(),
+            1.0,
+            1_000_000.0,
+        )?;
     }
     record.within("row_group_rows", r.row_group_rows.into(), 1.0, 10_000_000.0)?;
     record.within("row_group_ticks", r.row_group_ticks.into(), 1.0, 1_000_000.0)?;

@@ -34,6 +34,7 @@
 //! on thread count, iteration order or resumption.
 
 #![allow(missing_docs)] // TEMP
+#![allow(clippy::too_many_arguments, clippy::type_complexity)] // TEMP
 
 pub mod ai_industry;
 pub mod beliefs;
@@ -51,8 +52,8 @@ pub mod world;
 pub use common::calendar::Clock;
 pub use common::events::{Event, EventKind, Totals};
 pub use common::ids::AgentId;
-pub use tick::observe::Observations;
-pub use tick::summary::{EconomySummary, Summary};
+pub use tick::summary::{EconomySummary, FIGURES, Figure, Summary};
+pub use tick::tables::Observations;
 pub use world::simulation::{ModelError, Simulation};
 
 /// What tests, benches and the command line use: the simulation and its outputs, and
@@ -61,6 +62,7 @@ pub mod prelude {
     pub use crate::ai_industry::circular::CircularDeal;
     pub use crate::beliefs::bubble::BubbleIndex;
     pub use crate::common::calendar::{Clock, civil_from_days, days_from_civil};
+    pub use crate::common::events::event_kinds_markdown;
     pub use crate::common::events::{Event, EventKind, EventLog, Totals};
     pub use crate::common::ids::AgentId;
     pub use crate::common::stats::{autocorrelation, excess_kurtosis};
@@ -78,15 +80,22 @@ pub mod prelude {
     pub use crate::real_estate::construction::Construction;
     pub use crate::real_estate::datacenters::DataCenter;
     pub use crate::real_estate::leases::{Lease, LeaseStatus};
-    pub use crate::tick::observe::Observations;
-    pub use crate::tick::observe_economy::AccountsRow;
-    pub use crate::tick::summary::{EconomySummary, Summary};
+    pub use crate::tick::observe::boom::{BubbleRow, FlowRow};
+    pub use crate::tick::observe::credit::{HoldingRow, InvestorRow, SecurityRow};
+    pub use crate::tick::observe::economy::{AccountsRow, MacroRow, RegionRow, SectorAccounts};
+    pub use crate::tick::observe::firms::FirmRow;
+    pub use crate::tick::observe::infrastructure::{DatacenterRow, GpuRow, LeaseRow};
+    pub use crate::tick::observe::markets::{ComputeRow, MarketRow, SentimentRow};
+    pub use crate::tick::observe::retail::RetailRow;
+    pub use crate::tick::summary::{EconomySummary, FIGURES, Figure, Summary};
+    pub use crate::tick::tables::{Observations, table_specs};
     pub use crate::world::simulation::{ModelError, Simulation};
+    pub use bubblesim_schema::{Row, TableSpec};
 
     /// The per-agent kernels and the systems that run them, for the benchmarks.
     pub mod kernels {
         pub use crate::compute::generations::{Generations, expected_rent_decline_per_year};
         pub use crate::compute::obsolescence::{OwnerCharges, RevaluationMonth, revalue_cohort, revalue_cohorts};
-        pub use crate::markets::retail::{RetailDay, RetailInvestor, RetailTally, Signals, retail_sentiment, step_investor};
+        pub use crate::markets::retail::{RetailDay, RetailInvestor, RetailTally, Signals, Strategy, retail_sentiment, step_investor};
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array, StringArray, UInt32Array, UInt64Array};
 
-use crate::schema::ColumnType;
+use bubblesim_schema::ColumnType;
 
 /// The values of one column for a batch of rows.
 #[derive(Debug, Clone, PartialEq)]

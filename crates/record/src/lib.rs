@@ -1,42 +1,44 @@
-//! bubblesim's recorder. It knows nothing of economics beyond the rows it is handed.
+//! bubblesim's recorder. It knows nothing of economics beyond the rows it is handed:
+//! tables are defined beside their rows (the `bubblesim-schema` crate's `Row`), and any
+//! row type is written the same way.
 //!
-//! - `schema` describes tables and columns (name, Arrow type, unit, meaning);
-//! - `tables` lists every table of the output contract (`boom_tables` defines `flows`
-//!   and `bubble`, `economy_tables` `macro`, `regions` and `accounts`);
-//! - `columns` holds a batch of rows column by column;
+//! - `arrow` gives each column type its Arrow type and a table its Arrow schema;
+//! - `rows` reads a batch of rows into Arrow arrays, column by column;
+//! - `columns` holds a batch column by column, for tables built by hand;
 //! - `writer` streams one table to Parquet: ZSTD row groups of a fixed row count into
 //!   parts, joined into `<table>.parquet` when the run completes;
+//! - `table_set` holds every table of a run and takes batches of any row type;
 //! - `checkpoint` writes and reads `checkpoint/state.bin` (versioned, checksummed,
 //!   atomic): the model's world and where every table's output stood;
 //! - `table_file` writes a small table in one go (a sweep's `summary.parquet`);
 //! - `run_dir` creates the run folder, writes `config.toml` and `manifest.json`, and
 //!   removes a new run's folder if it fails.
 
-mod boom_tables;
+mod arrow;
 mod checkpoint;
 mod columns;
-mod economy_tables;
 mod error;
+mod rows;
 mod run_dir;
-mod schema;
 mod table_file;
-pub mod tables;
+mod table_set;
 mod writer;
 
+pub use bubblesim_schema::{ColumnSpec, ColumnType, TableSpec};
 pub use checkpoint::{CHECKPOINT_FORMAT, Checkpoint, CheckpointHeader, checkpoint_path};
 pub use columns::ColumnData;
 pub use error::RecordError;
 pub use run_dir::{Manifest, RunDir};
-pub use schema::{ColumnSpec, ColumnType, TableSpec};
 pub use table_file::{NamedColumn, write_table_file};
+pub use table_set::TableSet;
 pub use writer::{SavedFile, TablePosition, TableWriter, WriterOptions};
 
-/// The Markdown reference of every table, as `bubblesim schema` prints it.
-pub fn schema_markdown() -> String {
+/// The Markdown reference of every table in `specs`, as `bubblesim schema` prints it.
+pub fn schema_markdown(specs: &[TableSpec]) -> String {
     let mut text = String::from(
         "# Output tables\n\nEach run folder holds `manifest.json`, the resolved `config.toml`, and one Parquet file per table below (ZSTD, Arrow schema with each column's `unit` and `description` as field metadata; the resolved config, seed and version in the file's key-value metadata under `bubblesim.*`). Dates are trading days of the NYSE calendar. Recording cadence per table is set in `[record]`.\n\n",
     );
-    for table in tables::all() {
+    for table in specs {
         text.push_str(&table.to_markdown());
         text.push('\n');
     }

@@ -14,6 +14,7 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
+use crate::arrow::arrow_type;
 use crate::columns::ColumnData;
 use crate::error::RecordError;
 
@@ -33,7 +34,7 @@ pub fn write_table_file(path: &Path, columns: Vec<NamedColumn>, metadata: Vec<(S
     let mut arrays = Vec::with_capacity(columns.len());
     for mut column in columns {
         let (kind, nullable) = column.data.kind();
-        fields.push(Field::new(&column.name, kind.arrow(), nullable).with_metadata(HashMap::from([
+        fields.push(Field::new(&column.name, arrow_type(kind), nullable).with_metadata(HashMap::from([
             ("unit".to_owned(), column.unit),
             ("description".to_owned(), column.description),
         ])));

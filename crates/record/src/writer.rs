@@ -34,9 +34,13 @@ use parquet::schema::types::ColumnPath;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use arrow_array::ArrayRef;
+use bubblesim_schema::{ColumnType, Row, TableSpec};
+
+use crate::arrow::arrow_schema;
 use crate::columns::ColumnData;
 use crate::error::RecordError;
-use crate::schema::{ColumnType, TableSpec};
+use crate::rows::row_arrays;
 
 /// Row groups a part holds before the next one starts. An open Parquet writer keeps the
 /// metadata of every row group it has written until it closes, so bounding a part's
@@ -175,7 +179,7 @@ impl TableWriter {
         let properties = properties.build();
         std::fs::create_dir_all(parts_dir(run_dir)).map_err(RecordError::io(parts_dir(run_dir)))?;
         Ok(Self {
-            schema: spec.arrow_schema(),
+            schema: arrow_schema(&spec),
             run_dir: run_dir.to_owned(),
             properties,
             part: None,
@@ -227,8 +231,23 @@ impl TableWriter {
         Ok(writer)
     }
 
+    /// The table's name.
     pub fn name(&self) -> &'static str {
         self.spec.name
+    }
+
+    /// Appends a batch of rows of the table's row type (`R::TABLE` must be this table).
+    pub fn push_rows<R: Row>(&mut self, rows: &[R]) -> Result<(), RecordError> {
+        if R::TABLE != self.spec.name {
+            return Err(RecordError::SchemaMismatch {
+                table: self.spec.name.to_owned(),
+                reason: format!("rows of table `{}` handed to it", R::TABLE),
+            });
+        }
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.push_arrays(row_arrays(rows), rows.len())
     }
 
     /// Appends a batch of rows, one `ColumnData` per column in the spec's order.
@@ -262,6 +281,11 @@ impl TableWriter {
             return Ok(());
         }
         let arrays = columns.iter_mut().map(ColumnData::take_array).collect();
+        self.push_arrays(arrays, rows)
+    }
+
+    /// Appends `rows` rows given as one array per column, in the spec's order.
+    fn push_arrays(&mut self, arrays: Vec<ArrayRef>, rows: usize) -> Result<(), RecordError> {
         let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(|source| RecordError::Arrow {
             table: self.spec.name.to_owned(),
             source,

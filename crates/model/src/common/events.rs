@@ -2,6 +2,7 @@
 //! that the `events` table records, plus the run totals the CLI summarises.
 
 use bevy_ecs::prelude::Resource;
+use bubblesim_schema::{Column, Row};
 
 use crate::common::calendar::Clock;
 use crate::common::ids::AgentId;
@@ -181,6 +182,41 @@ pub struct Event {
     pub counterparty: Option<AgentId>,
     pub amount_usd: Option<f64>,
     pub detail: String,
+}
+
+impl Row for Event {
+    const TABLE: &'static str = "events";
+    const ROW: &'static str = "one event";
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::tick(|r| r.tick),
+        Column::date(|r| r.date),
+        Column::agent_id(|r| r.agent.0),
+        Column::kind(
+            "what happened; every kind, with who its agent and counterparty are, is listed under “Event kinds” below",
+            |r| r.kind.label(),
+        ),
+        Column::u64(
+            "sequence",
+            "count",
+            "the event's place in the run (0, 1, 2 …): the order things happened, also within a day",
+            |r| r.sequence,
+        ),
+        Column::opt_u64("counterparty_id", "id", "the other party, if any", |r| r.counterparty.map(|c| c.0)),
+        Column::opt_f64("amount_usd", "USD", "the amount involved, if any", |r| r.amount_usd),
+        Column::text("detail", "text", "a short description", |r| &r.detail),
+    ];
+}
+
+/// The event kinds and their meanings, for the schema reference: the `kind` column of
+/// `events`, and who `agent_id` and `counterparty_id` are.
+pub fn event_kinds_markdown() -> String {
+    let mut text = String::from(
+        "## Event kinds\n\nThe `kind` column of `events`, and who `agent_id` and `counterparty_id` are.\n\n| kind | meaning |\n|---|---|\n",
+    );
+    for kind in EventKind::ALL {
+        text.push_str(&format!("| `{}` | {} |\n", kind.label(), kind.meaning()));
+    }
+    text
 }
 
 /// Events not yet handed to the recorder, and totals for the run summary.

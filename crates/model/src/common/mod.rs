@@ -9,5 +9,6 @@ pub mod ids;
 pub mod math;
 pub mod params;
 pub mod rng;
+pub mod rows;
 pub mod spawn;
 pub mod stats;

@@ -123,7 +123,7 @@ pub fn economic_value_per_gpu_usd(
 }
 
 /// A cohort of identical GPUs bought together.
-#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Component, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GpuCohort {
     pub owner: AgentId,
     pub datacenter: AgentId,

@@ -41,7 +41,7 @@ impl SecurityClass {
 }
 
 /// A bond or tranche.
-#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Component, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Security {
     pub class: SecurityClass,
     /// The SPV or pool whose cash flows pay it.

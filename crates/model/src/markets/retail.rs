@@ -51,7 +51,7 @@ impl Strategy {
 }
 
 /// One retail investor.
-#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Component, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RetailInvestor {
     pub strategy: Strategy,
     pub novice: bool,

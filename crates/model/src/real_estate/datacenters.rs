@@ -6,7 +6,7 @@ use bevy_ecs::prelude::Component;
 use crate::common::ids::AgentId;
 
 /// A data-centre campus building.
-#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Component, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DataCenter {
     /// The sponsor that owns the building.
     pub owner: AgentId,

@@ -52,7 +52,7 @@ impl LeaseStructure {
 }
 
 /// A lease of one building. Months are relative to the start month.
-#[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Component, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lease {
     pub tenant: AgentId,
     pub landlord: AgentId,

@@ -37,9 +37,15 @@ use crate::markets::retail::retail_sentiment;
 use crate::real_estate::construction::build_datacenters;
 use crate::real_estate::tenancy::{pay_lease_rent, renegotiate_leases};
 use crate::tick::cash_audit::{Holders, check_cash};
-use crate::tick::observe::{record_credit, record_firms, record_infrastructure, record_markets, record_retail};
-use crate::tick::observe_boom::record_boom;
-use crate::tick::observe_economy::{record_accounts, record_economy};
+use crate::tick::money_audit::audit_money;
+use crate::tick::observe::boom::record_boom;
+use crate::tick::observe::credit::record_credit;
+use crate::tick::observe::economy::{record_accounts, record_economy};
+use crate::tick::observe::events::record_events;
+use crate::tick::observe::firms::record_firms;
+use crate::tick::observe::infrastructure::record_infrastructure;
+use crate::tick::observe::markets::record_markets;
+use crate::tick::observe::retail::record_retail;
 
 /// The phases of a tick, in the order they run.
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,6 +76,8 @@ pub enum Phase {
     Accounting,
     /// The Goldfarb–Kirsch index (daily).
     Bubble,
+    /// All money, the closure's included, must still sum to zero (daily).
+    Audit,
     /// Rows are copied out for the recorder.
     Record,
 }
@@ -94,6 +102,7 @@ pub fn build_schedule() -> Schedule {
             Phase::Market,
             Phase::Accounting,
             Phase::Bubble,
+            Phase::Audit,
             Phase::Record,
         )
             .chain(),
@@ -211,9 +220,11 @@ pub fn build_schedule() -> Schedule {
             .in_set(Phase::Accounting),
     );
     schedule.add_systems(update_bubble_index.in_set(Phase::Bubble));
+    schedule.add_systems(audit_money.in_set(Phase::Audit));
     schedule.add_systems(
         (
             record_markets,
+            record_events,
             record_firms,
             record_retail,
             record_infrastructure,

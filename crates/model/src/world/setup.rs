@@ -43,7 +43,8 @@ use crate::money::ledger::Ledger;
 use crate::real_estate::datacenters::DataCenter;
 use crate::real_estate::grid::Grid;
 use crate::real_estate::leases::Lease;
-use crate::tick::observe::Observations;
+use crate::tick::money_audit::SectorBooks;
+use crate::tick::tables::insert_row_buffers;
 
 struct Spawner {
     ids: IdAllocator,
@@ -236,11 +237,12 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
     world.insert_resource(EventLog::default());
     world.insert_resource(SecurityCashflows::default());
     world.insert_resource(ForcedEquitySales::default());
-    world.insert_resource(Observations::default());
     world.insert_resource(KeyAgents { chipmaker, sponsors });
     world.insert_resource(spawner.ids);
     world.insert_resource(spawner.directory);
     open_economy(world, config, seed);
+    insert_row_buffers(world);
+    world.insert_resource(SectorBooks::default());
 }
 
 /// The real economy and the books: the grid with the buildings present at the start

@@ -23,9 +23,9 @@ use crate::firms::firm::Firm;
 use crate::markets::index::AiIndex;
 use crate::markets::retail::RetailInvestor;
 use crate::money::ledger::{Breach, Ledger, REST_OF_ECONOMY};
-use crate::tick::observe::Observations;
 use crate::tick::schedule::build_schedule;
 use crate::tick::summary::{EconomySummary, Summary};
+use crate::tick::tables::{Observations, take_observations};
 use crate::world::setup::populate;
 use crate::world::snapshot;
 
@@ -120,7 +120,7 @@ impl Simulation {
 
     /// Takes the rows recorded since the last call.
     pub fn take_observations(&mut self) -> Observations {
-        std::mem::take(&mut *self.world.resource_mut::<Observations>())
+        take_observations(&mut self.world)
     }
 
     pub fn summary(&self) -> Summary {

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::directory::Directory;
 use crate::common::ids::{AgentId, IdAllocator};
-use crate::tick::observe::Observations;
+use crate::tick::money_audit::SectorBooks;
+use crate::tick::tables::{insert_row_buffers, rows_waiting};
 
 /// Why a snapshot could not be taken or restored.
 #[derive(Debug, thiserror::Error)]
@@ -192,7 +193,7 @@ registry! {
 
 /// Encodes the world after `ticks_run` ticks. The observations must have been drained.
 pub fn save(world: &mut World, ticks_run: u32) -> Result<Vec<u8>, SnapshotError> {
-    if !world.resource::<Observations>().is_empty() {
+    if rows_waiting(world) {
         return Err(SnapshotError::UndrainedObservations);
     }
     let mut agents = Vec::new();
@@ -239,6 +240,7 @@ pub fn load(bytes: &[u8]) -> Result<(World, u32), SnapshotError> {
         directory.insert(id, entity);
     }
     world.insert_resource(directory);
-    world.insert_resource(Observations::default());
+    insert_row_buffers(&mut world);
+    world.insert_resource(SectorBooks::default());
     Ok((world, snapshot.ticks_run))
 }
