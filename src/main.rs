@@ -5,90 +5,20 @@
 //! trading day, writes a checkpoint and exits with 130, leaving the folder to resume.
 
 mod cli;
-mod recorder;
+mod failure;
+mod output;
 mod report;
-mod report_charts;
-mod report_data;
 mod run;
-mod shard;
-mod svg_chart;
+mod scenario;
 mod sweep;
-mod sweep_summary;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use bubblesim_config::{Config, ConfigError, ConfigSource};
-use cli::{Cli, Command, ConfigArgs};
-
-/// How a command failed: bad input (exit 2) or a failure while working (exit 1).
-pub enum Failure {
-    Input(String),
-    Runtime(anyhow::Error),
-    /// Stopped by Ctrl-C or SIGTERM (exit 130).
-    Interrupted(String),
-}
-
-impl From<ConfigError> for Failure {
-    fn from(err: ConfigError) -> Self {
-        Failure::Input(err.to_string())
-    }
-}
-
-/// Loads the scenario (or the baseline) with `--seed`, `--years` and `--set` applied.
-pub fn load_config(path: Option<&std::path::Path>, args: &ConfigArgs) -> Result<Config, ConfigError> {
-    let source = match path {
-        // A shipped scenario's name, when no file of that name exists here.
-        Some(path) if !path.exists() && path.to_str().and_then(bubblesim_config::scenario_source).is_some() => path
-            .to_str()
-            .and_then(bubblesim_config::scenario_source)
-            .expect("checked just above"),
-        Some(path) if !path.exists() => {
-            let names: Vec<&str> = bubblesim_config::SCENARIOS.iter().map(|(name, _, _)| *name).collect();
-            return Err(ConfigError::Read {
-                source_name: path.display().to_string(),
-                reason: format!(
-                    "no such file, and no shipped scenario of that name ({}; `bubblesim run --list` describes them)",
-                    names.join(", ")
-                ),
-            });
-        }
-        Some(path) => ConfigSource::from_file(path)?,
-        None => ConfigSource::baseline(),
-    };
-    let mut overrides = Vec::new();
-    if let Some(seed) = args.seed {
-        overrides.push(format!("run.seed={seed}"));
-    }
-    if let Some(years) = &args.years {
-        overrides.push(format!("run.years={years}"));
-    }
-    overrides.extend(args.overrides.iter().cloned());
-    bubblesim_config::load(&source, &overrides)
-}
-
-/// Writes `text` to stdout. A reader that stops early (`bubblesim schema | head`) is
-/// not an error.
-pub fn print_stdout(text: &str) {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
-}
-
-/// Prints each shipped scenario: its name, file and one-line description.
-fn list_scenarios() {
-    let mut text = String::new();
-    for (name, file, _) in bubblesim_config::SCENARIOS {
-        let description = match bubblesim_config::load_scenario(name, &[]) {
-            Some(Ok(config)) => config.run.description,
-            Some(Err(err)) => format!("(does not load: {err})"),
-            None => String::new(),
-        };
-        text.push_str(&format!("{name:<26} {file:<40} {description}\n"));
-    }
-    print_stdout(&text);
-}
+use crate::cli::{Cli, Command};
+use crate::failure::{Failure, print_stdout};
+use crate::scenario::{list_scenarios, load_config};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -97,10 +27,10 @@ fn main() -> ExitCode {
             list_scenarios();
             Ok(())
         }
-        Command::Run(args) => run::run(&args),
-        Command::Resume(args) => run::resume(&args),
-        Command::Sweep(args) => sweep::sweep(&args),
-        Command::Report(args) => report::report(&args),
+        Command::Run(args) => run::start::run(&args),
+        Command::Resume(args) => run::start::resume(&args),
+        Command::Sweep(args) => sweep::command::sweep(&args),
+        Command::Report(args) => report::page::report(&args),
         Command::Check(args) => load_config(Some(&args.config), &args.config_args)
             .map_err(Failure::from)
             .map(|config| {
@@ -112,7 +42,7 @@ fn main() -> ExitCode {
                 "{}{}\n{}",
                 bubblesim_record::schema_markdown(&bubblesim_model::prelude::table_specs()),
                 bubblesim_model::prelude::event_kinds_markdown(),
-                sweep_summary::markdown()
+                sweep::summary::markdown()
             ));
             Ok(())
         }

@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 
 use toml::{Table, Value};
 
-use crate::{BASELINE_TOML, Config, ConfigError, validate};
+use crate::baseline::BASELINE_TOML;
+use crate::error::ConfigError;
+use crate::schema::Config;
+use crate::validate::validate;
 
 /// Where a piece of configuration text came from, for error messages.
 #[derive(Debug, Clone)]
@@ -108,7 +111,7 @@ pub fn load_with(source: &ConfigSource, overrides: &[Override]) -> Result<Config
             path,
         }
     })?;
-    validate::validate(&config).map_err(|(path, reason)| ConfigError::Invalid {
+    validate(&config).map_err(|(path, reason)| ConfigError::Invalid {
         source_name: origin_of(&path),
         path,
         reason,
@@ -386,4 +389,16 @@ pub fn key_paths() -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     walk(&baseline_table(), "", &mut out);
     out
+}
+
+impl Config {
+    /// The built-in baseline scenario.
+    pub fn baseline() -> Self {
+        load(&ConfigSource::baseline(), &[]).expect("the baseline scenario is valid (checked by tests)")
+    }
+
+    /// The resolved configuration as TOML: every key, with the values in force.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a Config always serializes to TOML")
+    }
 }

@@ -1,7 +1,9 @@
 //! The scenarios shipped in `configs/`, compiled in so that `bubblesim run --list` can
 //! show them (and `bubblesim run NAME` run them) from any folder.
 
-use crate::{Config, ConfigError, ConfigSource, load};
+use crate::error::ConfigError;
+use crate::load::{ConfigSource, load};
+use crate::schema::Config;
 
 /// (name, file, text) of every shipped scenario, the baseline first.
 pub const SCENARIOS: &[(&str, &str, &str)] = &[

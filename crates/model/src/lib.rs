@@ -61,7 +61,7 @@ pub use world::simulation::{ModelError, Simulation};
 pub mod prelude {
     pub use crate::ai_industry::circular::CircularDeal;
     pub use crate::beliefs::bubble::BubbleIndex;
-    pub use crate::common::calendar::{Clock, civil_from_days, days_from_civil};
+    pub use crate::common::calendar::{Clock, civil_from_days, days_from_civil, iso_date};
     pub use crate::common::events::event_kinds_markdown;
     pub use crate::common::events::{Event, EventKind, EventLog, Totals};
     pub use crate::common::ids::AgentId;

@@ -194,6 +194,12 @@ pub fn month_date(start_date: i32, months: i32) -> i32 {
     days_from_civil(index.div_euclid(12), (index.rem_euclid(12) + 1) as u32, 1)
 }
 
+/// A date as `YYYY-MM-DD`.
+pub fn iso_date(days: i32) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,14 +7,14 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use bubblesim_model::prelude::FIGURES;
+use bubblesim_model::prelude::iso_date;
 use serde_json::Value;
 
-use crate::Failure;
 use crate::cli::ReportArgs;
-use crate::report_charts::charts;
-use crate::report_data::ReadError;
-use crate::run::iso_date;
-use crate::svg_chart::escape;
+use crate::failure::Failure;
+use crate::report::charts::charts;
+use crate::report::data::ReadError;
+use crate::report::svg::escape;
 
 impl From<ReadError> for Failure {
     fn from(err: ReadError) -> Self {

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::Failure;
-use crate::report_data::Table;
-use crate::svg_chart::{Chart, Series};
+use crate::failure::Failure;
+use crate::report::data::Table;
+use crate::report::svg::{Chart, Series};
 
 /// A dated value: days since 1970-01-01, value.
 type Point = (i32, f64);

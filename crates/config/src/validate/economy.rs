@@ -1,8 +1,8 @@
 //! Ranges and relations of the economy sections: macro, regions, grid, accounting, and
 //! the shock levers that name firms.
 
-use crate::Config;
-use crate::validate::{Check, Problem, at};
+use crate::schema::Config;
+use crate::validate::check::{Check, Problem, at};
 
 pub(crate) fn validate_economy(config: &Config) -> Result<(), Problem> {
     let macro_ = at("macro");

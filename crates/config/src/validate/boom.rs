@@ -1,8 +1,8 @@
 //! Ranges and relations of the `boom` sections: carmaker, news, adoption, forecasts,
 //! venture, the circular deal and the bubble index's thresholds.
 
-use crate::Config;
-use crate::validate::{Problem, at};
+use crate::schema::Config;
+use crate::validate::check::{Problem, at};
 
 pub(crate) fn validate_boom(config: &Config) -> Result<(), Problem> {
     let carmaker = at("carmaker");

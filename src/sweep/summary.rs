@@ -8,8 +8,8 @@ use bubblesim_model::prelude::FIGURES;
 use bubblesim_record::{ColumnData, NamedColumn, write_table_file};
 use serde::Deserialize;
 
-use crate::Failure;
-use crate::sweep::{PlanParam, PlanRun, SUCCESS_MARKER};
+use crate::failure::Failure;
+use crate::sweep::plan_file::{PlanParam, PlanRun, SUCCESS_MARKER};
 
 /// `summary.parquet`'s columns as Markdown, for `bubblesim schema`.
 pub fn markdown() -> String {

@@ -1,0 +1,3 @@
+//! Output: the recorder thread that encodes the tables while the simulation runs on.
+
+pub mod recorder;
