@@ -19,7 +19,7 @@
 //! - [`beliefs`]: news, the narrative's hype, forecasts and the bubble index;
 //! - [`compute`]: GPU generations and cohorts, obsolescence, the fleet, the GPU-hour
 //!   market and capex;
-//! - [`real_estate`]: data centres, the grid, construction, leases and tenancy;
+//! - [`real_estate`]: data centres, the grid, construction, leases, rent and renegotiation;
 //! - [`finance`]: credit arithmetic and the waterfall, SPVs, securities and pools,
 //!   ratings, institutions and fire sales;
 //! - [`markets`]: the equity indices, retail investors, institutions' rebalancing and
@@ -34,7 +34,6 @@
 //! on thread count, iteration order or resumption.
 
 #![allow(missing_docs)] // TEMP
-#![allow(clippy::too_many_arguments, clippy::type_complexity)] // TEMP
 
 pub mod ai_industry;
 pub mod beliefs;
@@ -70,7 +69,7 @@ pub mod prelude {
     pub use crate::finance::credit::Rating;
     pub use crate::finance::institutions::{Institution, InstitutionKind, Marks};
     pub use crate::finance::securities::Security;
-    pub use crate::finance::spv::Spv;
+    pub use crate::finance::spv::vehicle::Spv;
     pub use crate::firms::firm::{Firm, FirmKind};
     pub use crate::firms::listed::Listed;
     pub use crate::firms::roles::{AiSeller, Lab, Provider};

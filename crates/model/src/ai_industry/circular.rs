@@ -23,15 +23,14 @@ use crate::common::directory::{Directory, KeyAgents};
 use crate::common::events::{EventKind, EventLog};
 use crate::common::ids::AgentId;
 use crate::common::params::Params;
-use crate::compute::fleet::FleetIndex;
-use crate::compute::generations::{Generations, HOURS_PER_MONTH};
-use crate::compute::market::ComputeMarket;
+use crate::common::today::Today;
+use crate::compute::generations::HOURS_PER_MONTH;
+use crate::compute::view::ComputeView;
 use crate::firms::firm::Firm;
 use crate::firms::roles::{Lab, Stakes};
 use crate::money::accounts::Accounts;
+use crate::money::bookkeeping::Bookkeeping;
 use crate::money::flows::FlowKind;
-use crate::money::flows::FlowLog;
-use crate::money::ledger::Ledger;
 
 /// Contract GPUs ordered and not yet installed.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -128,37 +127,41 @@ impl CircularDeal {
     }
 }
 
-/// Monthly, after revenue and before funding rounds: contract GPUs installed, the
-/// chipmaker's investment per GW, the take-or-pay payment and the capacity's market rent.
-pub fn settle_contract(
-    params: Res<Params>,
-    clock: Res<Clock>,
-    key: Res<KeyAgents>,
-    directory: Res<Directory>,
-    fleet: Res<FleetIndex>,
-    generations: Res<Generations>,
-    market: Res<ComputeMarket>,
-    mut deal: ResMut<CircularDeal>,
-    mut firms: Query<(&Firm, &mut Accounts, Option<&mut Lab>, Option<&mut Stakes>)>,
-    mut flows: ResMut<FlowLog>,
-    mut ledger: ResMut<Ledger>,
-) {
-    let (Some(lab_id), Some(cloud_id)) = (deal.lab, deal.cloud) else {
-        return;
-    };
-    if !deal.active {
-        return;
-    }
-    let c = &params.circular;
-    if f64::from(clock.month) >= f64::from(c.contract_start_months) + c.contract_years * 12.0 {
-        // The term is over: the contract ends (the GPUs stay the cloud's).
-        deal.active = false;
-        deal.contracted_gpus.clear();
-        return;
-    }
-    deal.install(clock.month as i32);
+/// A firm as the contract sees it: its identity, its books, and its lab or stakes.
+type ContractParty = (
+    &'static Firm,
+    &'static mut Accounts,
+    Option<&'static mut Lab>,
+    Option<&'static mut Stakes>,
+);
 
-    // The chipmaker buys the lab's equity at its last mark, per GW newly installed.
+/// The market rent the contracted GPUs earned this month: the hours their generation was
+/// busy × the market rent, for as many of them as the cloud still has in service.
+pub fn capacity_credit_usd(deal: &CircularDeal, cloud: AgentId, compute: &ComputeView) -> f64 {
+    deal.contracted_gpus
+        .iter()
+        .map(|&(generation, gpus)| {
+            let in_service = compute
+                .fleet
+                .owner_generations(cloud)
+                .find(|&(g, _)| g == generation)
+                .map_or(0, |(_, n)| n);
+            let busy_hours = gpus.min(in_service) as f64 * compute.market.utilisation(generation) * HOURS_PER_MONTH;
+            busy_hours * compute.generations.get(generation).performance_h100 * compute.market.rent_usd_per_h100_hour
+        })
+        .sum()
+}
+
+/// The chipmaker buys the lab's equity at its last mark, per GW newly installed (up to
+/// the investment cap).
+fn invest_per_gw(
+    (params, clock, key, directory): (&Params, &Clock, &KeyAgents, &Directory),
+    deal: &mut CircularDeal,
+    lab_id: AgentId,
+    firms: &mut Query<ContractParty>,
+    books: &mut Bookkeeping,
+) {
+    let c = &params.circular;
     let amount = (deal.uninvested_gw * c.investment_usd_per_gw).min((c.investment_cap_usd - deal.invested_usd).max(0.0));
     if amount > 0.0
         && let Ok((firm, mut accounts, Some(mut lab), _)) = firms.get_mut(directory.get(lab_id))
@@ -176,28 +179,47 @@ pub fn settle_contract(
             stakes.add(lab_id, units, amount);
         }
         deal.invested_usd += amount;
-        ledger.pay(key.chipmaker, lab_id, amount);
-        flows.record(&clock, key.chipmaker, lab_id, FlowKind::ChipInvestment, amount, true);
+        books.ledger.pay(key.chipmaker, lab_id, amount);
+        books
+            .flows
+            .record(clock, key.chipmaker, lab_id, FlowKind::ChipInvestment, amount, true);
     }
+}
 
-    let payment = deal.payment_usd(&params, clock.month);
+/// Monthly, after revenue and before funding rounds: contract GPUs installed, the
+/// chipmaker's investment per GW, the take-or-pay payment and the capacity's market
+/// rent (the lab pays the payment net of the rent its capacity earned).
+pub fn settle_contract(
+    today: Today,
+    key: Res<KeyAgents>,
+    directory: Res<Directory>,
+    compute: ComputeView,
+    mut deal: ResMut<CircularDeal>,
+    mut firms: Query<ContractParty>,
+    mut books: Bookkeeping,
+) {
+    let (params, clock) = (&*today.params, &*today.clock);
+    let (Some(lab_id), Some(cloud_id)) = (deal.lab, deal.cloud) else {
+        return;
+    };
+    if !deal.active {
+        return;
+    }
+    let c = &params.circular;
+    if f64::from(clock.month) >= f64::from(c.contract_start_months) + c.contract_years * 12.0 {
+        // The term is over: the contract ends (the GPUs stay the cloud's).
+        deal.active = false;
+        deal.contracted_gpus.clear();
+        return;
+    }
+    deal.install(clock.month as i32);
+    invest_per_gw((params, clock, &key, &directory), &mut deal, lab_id, &mut firms, &mut books);
+
+    let payment = deal.payment_usd(params, clock.month);
     if payment <= 0.0 {
         return;
     }
-    // The market rent the contracted GPUs earned: the hours their generation was busy
-    // × the market rent, for as many of them as the cloud still has in service.
-    let credit: f64 = deal
-        .contracted_gpus
-        .iter()
-        .map(|&(generation, gpus)| {
-            let in_service = fleet
-                .owner_generations(cloud_id)
-                .find(|&(g, _)| g == generation)
-                .map_or(0, |(_, n)| n);
-            let busy_hours = gpus.min(in_service) as f64 * market.utilisation(generation) * HOURS_PER_MONTH;
-            busy_hours * generations.get(generation).performance_h100 * market.rent_usd_per_h100_hour
-        })
-        .sum();
+    let credit = capacity_credit_usd(&deal, cloud_id, &compute);
     let net = payment - credit;
     match firms.get_mut(directory.get(lab_id)) {
         Ok((firm, mut accounts, _, _)) if firm.active => {
@@ -210,38 +232,44 @@ pub fn settle_contract(
         accounts.month.compute_rent_income_usd += net;
         accounts.cash_usd += net;
     }
-    ledger.pay(lab_id, cloud_id, net);
+    books.ledger.pay(lab_id, cloud_id, net);
     deal.paid_usd += payment;
     deal.credited_usd += credit;
-    flows.record(&clock, lab_id, cloud_id, FlowKind::TakeOrPay, payment, true);
-    flows.record(&clock, cloud_id, lab_id, FlowKind::CapacityRent, credit, true);
+    books.flows.record(clock, lab_id, cloud_id, FlowKind::TakeOrPay, payment, true);
+    books.flows.record(clock, cloud_id, lab_id, FlowKind::CapacityRent, credit, true);
 }
 
-/// Unwinds the deal when its lab fails: payments and investments stop; the chipmaker
-/// writes its stake off.
-pub fn unwind(params: &Params, clock: &Clock, deal: &mut CircularDeal, lab: AgentId, events: &mut EventLog) {
-    if deal.lab != Some(lab) || !deal.active {
-        return;
+impl CircularDeal {
+    /// Unwinds the deal when its lab fails: payments and investments stop; the
+    /// chipmaker writes its stake off.
+    pub fn unwind(&mut self, params: &Params, clock: &Clock, lab: AgentId, events: &mut EventLog) {
+        if self.lab != Some(lab) || !self.active {
+            return;
+        }
+        self.active = false;
+        self.contracted_gpus.clear();
+        let cloud = self.cloud.unwrap_or(lab);
+        events.record(
+            clock,
+            EventKind::ContractUnwound,
+            lab,
+            Some(cloud),
+            Some(self.unpaid_usd(params)),
+            format!(
+                "take-or-pay contract unwound with {:.2} GW deployed; the chipmaker's ${:.1}B stake is written off",
+                self.deployed_gw,
+                self.invested_usd / 1e9
+            ),
+        );
     }
-    deal.active = false;
-    deal.contracted_gpus.clear();
-    let cloud = deal.cloud.unwrap_or(lab);
-    events.record(
-        clock,
-        EventKind::ContractUnwound,
-        lab,
-        Some(cloud),
-        Some(deal.unpaid_usd(params)),
-        format!(
-            "take-or-pay contract unwound with {:.2} GW deployed; the chipmaker's ${:.1}B stake is written off",
-            deal.deployed_gw,
-            deal.invested_usd / 1e9
-        ),
-    );
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::compute::fleet::FleetIndex;
+    use crate::compute::market::ComputeMarket;
+    use crate::money::flows::FlowLog;
+    use crate::prelude::kernels::Generations;
     use std::sync::Arc;
 
     use bevy_ecs::system::RunSystemOnce;
@@ -348,6 +376,8 @@ mod tests {
         };
         let before = cash(&mut world);
         world.insert_resource(crate::money::ledger::Ledger::default());
+        world.insert_resource(crate::common::params::Seed(1));
+        world.insert_resource(EventLog::default());
         world.run_system_once(settle_contract).expect("the system runs");
         let after = cash(&mut world);
 

@@ -9,22 +9,24 @@
 //! (the chipmaker writes its stake off), and the news knocks hype down.
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
-use crate::ai_industry::circular::{CircularDeal, unwind};
+use crate::ai_industry::circular::CircularDeal;
 use crate::ai_industry::venture::{Venture, VentureFund};
 use crate::beliefs::narrative::Narrative;
 use crate::beliefs::news::NewsFlow;
 use crate::common::calendar::Clock;
 use crate::common::directory::KeyAgents;
-use crate::common::events::{EventKind, EventLog};
+use crate::common::events::EventKind;
 use crate::common::ids::AgentId;
-use crate::common::params::{Params, Seed};
+use crate::common::params::Params;
 use crate::common::rng::{Purpose, stream};
+use crate::common::today::Today;
 use crate::firms::firm::Firm;
 use crate::firms::roles::{Lab, Stakes};
 use crate::money::accounts::Accounts;
-use crate::money::flows::{FlowKind, FlowLog};
-use crate::money::ledger::Ledger;
+use crate::money::bookkeeping::Bookkeeping;
+use crate::money::flows::FlowKind;
 use rand::Rng;
 
 /// Pre-money valuation of a lab at this hype: revenue × multiple × e^{s·(hype − 0.5)}.
@@ -33,32 +35,114 @@ pub fn pre_money_usd(params: &Params, ai_revenue_usd_per_year: f64, hype: f64) -
     ai_revenue_usd_per_year.max(0.0) * v.valuation_revenue_multiple * (v.valuation_hype_sensitivity * (hype - 0.5)).exp()
 }
 
+/// The state a round or a failure changes besides the lab: the deal, venture money and
+/// the news, and the key agents.
+#[derive(SystemParam)]
+pub struct FundingState<'w> {
+    key: Res<'w, KeyAgents>,
+    narrative: Res<'w, Narrative>,
+    deal: ResMut<'w, CircularDeal>,
+    venture: ResMut<'w, Venture>,
+    news: ResMut<'w, NewsFlow>,
+}
+
+/// Labs and the venture funds and chipmaker that hold their stakes.
+type Labs<'w, 's> = Query<'w, 's, (&'static AgentId, &'static mut Firm, &'static mut Accounts, &'static mut Lab)>;
+type Funds<'w, 's> = Query<'w, 's, (&'static AgentId, &'static mut VentureFund, &'static mut Stakes)>;
+type StakeHolders<'w, 's> = Query<'w, 's, (&'static AgentId, &'static mut Accounts, &'static Stakes), (Without<Lab>, Without<VentureFund>)>;
+
+/// The chance a round closes at this hype.
+pub fn round_success_probability(params: &Params, hype: f64) -> f64 {
+    let f = &params.funding;
+    f.success_probability_at_no_hype + (f.success_probability_at_full_hype - f.success_probability_at_no_hype) * hype
+}
+
+/// A round closes: the lab sells equity at `pre_money` and the funds pay in pro rata to
+/// their dry powder.
+fn close_round(
+    clock: &Clock,
+    (id, accounts, lab): (AgentId, &mut Accounts, &mut Lab),
+    (round, pre_money, dry_powder): (f64, f64, f64),
+    funds: &mut Funds,
+    state: &mut FundingState,
+    books: &mut Bookkeeping,
+) {
+    accounts.month.funding_usd += round;
+    lab.rounds_raised += 1;
+    let units = lab.sell_equity(round, pre_money);
+    state.venture.invested_this_month_usd += round;
+    for (&fund_id, mut fund, mut stakes) in funds.iter_mut().sort::<&AgentId>() {
+        let part = round * fund.dry_powder_usd / dry_powder;
+        fund.dry_powder_usd -= part;
+        accounts.cash_usd += part;
+        books.ledger.pay(fund_id, id, part);
+        stakes.add(id, units * part / round, part);
+        books.flows.record(clock, fund_id, id, FlowKind::VentureRound, part, false);
+    }
+    books.events.record(
+        clock,
+        EventKind::FundingRound,
+        id,
+        None,
+        Some(round),
+        format!(
+            "round {} closes at ${:.1}B post-money (hype {:.2})",
+            lab.rounds_raised,
+            lab.valuation_usd / 1e9,
+            state.narrative.hype
+        ),
+    );
+}
+
+/// A lab fails: it stops operating, the news knocks hype down, its contract is unwound
+/// and the chipmaker writes its stake off.
+fn fail_lab(
+    (params, clock): (&Params, &Clock),
+    (id, firm, cash_usd, lab): (AgentId, &mut Firm, f64, &mut Lab),
+    forced: bool,
+    chipmaker: &mut StakeHolders,
+    state: &mut FundingState,
+    books: &mut Bookkeeping,
+) {
+    firm.active = false;
+    lab.valuation_usd = 0.0;
+    state.news.hype_jump -= params.news.hype_per_lab_failure;
+    books.events.record(
+        clock,
+        EventKind::LabFailure,
+        id,
+        None,
+        (!forced).then_some(-cash_usd),
+        if forced {
+            "defaults (the scenario's shock); customers move to other sellers".to_owned()
+        } else {
+            "cash ran out before a round closed; customers move to other sellers".to_owned()
+        },
+    );
+    state.deal.unwind(params, clock, id, &mut books.events);
+    if let Some((_, mut chip_accounts, stakes)) = chipmaker.iter_mut().find(|(c, _, _)| **c == state.key.chipmaker) {
+        chip_accounts.month.impairment_usd += stakes.invested_in(id);
+    }
+}
+
 /// Monthly, after revenue: runway checks, rounds and failures.
 pub fn raise_or_fail(
-    params: Res<Params>,
-    seed: Res<Seed>,
-    clock: Res<Clock>,
-    key: Res<KeyAgents>,
-    narrative: Res<Narrative>,
-    mut labs: Query<(&AgentId, &mut Firm, &mut Accounts, &mut Lab)>,
-    mut funds: Query<(&AgentId, &mut VentureFund, &mut Stakes)>,
-    mut chipmaker: Query<(&AgentId, &mut Accounts, &Stakes), (Without<Lab>, Without<VentureFund>)>,
-    mut deal: ResMut<CircularDeal>,
-    mut venture: ResMut<Venture>,
-    mut news: ResMut<NewsFlow>,
-    mut flows: ResMut<FlowLog>,
-    mut events: ResMut<EventLog>,
-    mut ledger: ResMut<Ledger>,
+    today: Today,
+    mut labs: Labs,
+    mut funds: Funds,
+    mut chipmaker: StakeHolders,
+    mut state: FundingState,
+    mut books: Bookkeeping,
 ) {
+    let (params, seed, clock) = (&*today.params, today.seed.0, &*today.clock);
     let f = &params.funding;
-    let success =
-        f.success_probability_at_no_hype + (f.success_probability_at_full_hype - f.success_probability_at_no_hype) * narrative.hype;
+    let success = round_success_probability(params, state.narrative.hype);
     for (&id, mut firm, mut accounts, mut lab) in labs.iter_mut().sort::<&AgentId>() {
         if !firm.active {
             continue;
         }
         let revenue_per_year = accounts.month.ai_product_revenue_usd * 12.0;
-        let pre_money = pre_money_usd(&params, revenue_per_year, narrative.hype);
+        let pre_money = pre_money_usd(params, revenue_per_year, state.narrative.hype);
         if lab.valuation_usd <= 0.0 {
             // The first mark, before any round in the run.
             lab.valuation_usd = pre_money;
@@ -77,59 +161,35 @@ pub fn raise_or_fail(
             && short_runway
             && round >= burn
             && pre_money > 0.0
-            && stream(seed.0, Purpose::Funding, clock.tick, id.0).random::<f64>() < success;
+            && stream(seed, Purpose::Funding, clock.tick, id.0).random::<f64>() < success;
         if closes {
-            accounts.month.funding_usd += round;
-            lab.rounds_raised += 1;
-            let units = lab.sell_equity(round, pre_money);
-            venture.invested_this_month_usd += round;
-            for (&fund_id, mut fund, mut stakes) in funds.iter_mut().sort::<&AgentId>() {
-                let part = round * fund.dry_powder_usd / dry_powder;
-                fund.dry_powder_usd -= part;
-                accounts.cash_usd += part;
-                ledger.pay(fund_id, id, part);
-                stakes.add(id, units * part / round, part);
-                flows.record(&clock, fund_id, id, FlowKind::VentureRound, part, false);
-            }
-            events.record(
-                &clock,
-                EventKind::FundingRound,
-                id,
-                None,
-                Some(round),
-                format!(
-                    "round {} closes at ${:.1}B post-money (hype {:.2})",
-                    lab.rounds_raised,
-                    lab.valuation_usd / 1e9,
-                    narrative.hype
-                ),
+            close_round(
+                clock,
+                (id, &mut accounts, &mut lab),
+                (round, pre_money, dry_powder),
+                &mut funds,
+                &mut state,
+                &mut books,
             );
         } else if forced || accounts.cash_usd < 0.0 {
-            firm.active = false;
-            lab.valuation_usd = 0.0;
-            news.hype_jump -= params.news.hype_per_lab_failure;
-            events.record(
-                &clock,
-                EventKind::LabFailure,
-                id,
-                None,
-                (!forced).then_some(-accounts.cash_usd),
-                if forced {
-                    "defaults (the scenario's shock); customers move to other sellers".to_owned()
-                } else {
-                    "cash ran out before a round closed; customers move to other sellers".to_owned()
-                },
+            let cash = accounts.cash_usd;
+            fail_lab(
+                (params, clock),
+                (id, &mut firm, cash, &mut lab),
+                forced,
+                &mut chipmaker,
+                &mut state,
+                &mut books,
             );
-            unwind(&params, &clock, &mut deal, id, &mut events);
-            if let Some((_, mut chip_accounts, stakes)) = chipmaker.iter_mut().find(|(c, _, _)| **c == key.chipmaker) {
-                chip_accounts.month.impairment_usd += stakes.invested_in(id);
-            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::common::params::Seed;
+    use crate::money::flows::FlowLog;
+    use crate::prelude::EventLog;
     use std::sync::Arc;
 
     use bevy_ecs::system::RunSystemOnce;

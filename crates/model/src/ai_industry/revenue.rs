@@ -9,12 +9,10 @@
 use bevy_ecs::prelude::*;
 
 use crate::ai_industry::demand::Demand;
-use crate::common::calendar::Clock;
 use crate::common::ids::AgentId;
-use crate::common::params::Params;
-use crate::compute::fleet::FleetIndex;
-use crate::compute::generations::{Generations, HOURS_PER_MONTH};
-use crate::compute::market::ComputeMarket;
+use crate::common::today::Today;
+use crate::compute::generations::HOURS_PER_MONTH;
+use crate::compute::view::ComputeView;
 use crate::economy::shock::Rates;
 use crate::firms::firm::Firm;
 use crate::firms::roles::{AiSeller, Borrower, Chipmaker, CoreBusiness, Lab, Provider};
@@ -35,16 +33,15 @@ type FirmItem = (
 
 /// Monthly: books revenue, compute rent, power, core business, opex and interest.
 pub fn settle_revenue(
-    params: Res<Params>,
-    clock: Res<Clock>,
+    today: Today,
     demand: Res<Demand>,
-    market: Res<ComputeMarket>,
-    generations: Res<Generations>,
-    fleet: Res<FleetIndex>,
+    compute: ComputeView,
     rates: Res<Rates>,
     mut firms: Query<FirmItem>,
     mut ledger: ResMut<Ledger>,
 ) {
+    let (params, clock) = (&*today.params, &*today.clock);
+    let (market, generations, fleet) = (&*compute.market, &*compute.generations, &*compute.fleet);
     let years = clock.years_elapsed();
     let electricity = params.gpus.electricity_usd_per_kwh;
     let rent = market.rent_usd_per_h100_hour;

@@ -147,7 +147,8 @@ mod tests {
         // Each input, taken below its first threshold alone, lowers its own factor and
         // only that one; the index moves in the right direction for every input.
         type Setter = fn(&mut BubbleInputs);
-        let cases: [(&str, Setter, fn(&BubbleIndex) -> u8); 6] = [
+        type Factor = fn(&BubbleIndex) -> u8;
+        let cases: [(&str, Setter, Factor); 6] = [
             ("forecast_dispersion", |i| i.forecast_dispersion = 0.1, |s| s.uncertainty),
             ("capex_to_revenue", |i| i.capex_to_revenue = 0.5, |s| s.uncertainty),
             ("ai_capital_share", |i| i.ai_capital_share = 0.1, |s| s.pure_plays),

@@ -12,3 +12,4 @@ pub mod rng;
 pub mod rows;
 pub mod spawn;
 pub mod stats;
+pub mod today;

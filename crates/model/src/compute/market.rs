@@ -11,9 +11,8 @@
 use bevy_ecs::prelude::*;
 
 use crate::ai_industry::demand::Demand;
-use crate::common::calendar::Clock;
 use crate::common::ids::AgentId;
-use crate::common::params::Params;
+use crate::common::today::Today;
 use crate::compute::fleet::FleetIndex;
 use crate::compute::generations::{Generations, GpuCohort, HOURS_PER_MONTH, HOURS_PER_YEAR};
 use crate::firms::firm::Firm;
@@ -69,8 +68,7 @@ pub fn capital_recovery_factor(rate: f64, years: f64) -> f64 {
 
 /// Monthly: each seller's compute need, the rent, dispatch and utilisation per cohort.
 pub fn clear_compute_market(
-    params: Res<Params>,
-    clock: Res<Clock>,
+    today: Today,
     demand: Res<Demand>,
     generations: Res<Generations>,
     fleet: Res<FleetIndex>,
@@ -78,6 +76,7 @@ pub fn clear_compute_market(
     mut sellers: Query<(&AgentId, &Firm, &mut AiSeller)>,
     mut cohorts: Query<&mut GpuCohort>,
 ) {
+    let (params, clock) = (&*today.params, &*today.clock);
     let gpus = &params.gpus;
     let years = clock.years_elapsed();
 

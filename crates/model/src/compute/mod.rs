@@ -6,3 +6,4 @@ pub mod fleet;
 pub mod generations;
 pub mod market;
 pub mod obsolescence;
+pub mod view;

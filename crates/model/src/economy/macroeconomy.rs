@@ -23,6 +23,7 @@
 use std::collections::VecDeque;
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
 use crate::ai_industry::demand::Demand;
 use crate::beliefs::forecasts::Forecasts;
@@ -226,20 +227,31 @@ impl Economy {
     }
 }
 
+/// What the economy reads from the rest of the model: AI capex (forecasts), enterprise AI revenue, the grid and the GPU generations.
+#[derive(SystemParam)]
+pub struct EconomyInputs<'w> {
+    forecasts: Res<'w, Forecasts>,
+    demand: Res<'w, Demand>,
+    grid: Res<'w, Grid>,
+    generations: Res<'w, Generations>,
+}
+
 /// Monthly, after the forecasts: GDP, employment, displacement, power and the grid.
-#[allow(clippy::too_many_arguments)]
 pub fn update_economy(
     params: Res<Params>,
     clock: Res<Clock>,
-    forecasts: Res<Forecasts>,
-    demand: Res<Demand>,
-    grid: Res<Grid>,
-    generations: Res<Generations>,
     listed: Query<(&Firm, &Listed)>,
     cohorts: Query<&GpuCohort>,
     sites: Query<(&DataCenter, &Construction)>,
     mut economy: ResMut<Economy>,
+    inputs: EconomyInputs,
 ) {
+    let EconomyInputs {
+        forecasts,
+        demand,
+        grid,
+        generations,
+    } = inputs;
     // Sums in a fixed order: sort the caps before adding them.
     let mut caps: Vec<(FirmKind, f64)> = listed.iter().map(|(firm, l)| (firm.kind, l.shares * l.price_usd)).collect();
     caps.sort_by(|a, b| a.1.total_cmp(&b.1));

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
 use crate::common::calendar::Clock;
 use crate::common::directory::Directory;
@@ -284,17 +285,29 @@ pub fn initial_institutions(config: &Config, listed: &[(AgentId, f64, f64)]) -> 
     out
 }
 
+/// The money and records a primary sale touches.
+#[derive(SystemParam)]
+pub struct IssueBooks<'w, 's> {
+    directory: Res<'w, Directory>,
+    accounts: Query<'w, 's, &'static mut Accounts>,
+    events: ResMut<'w, EventLog>,
+    ledger: ResMut<'w, Ledger>,
+}
+
 /// Monthly, after issuance: the primary market sells new securities to institutions.
 pub fn place_new_issues(
     clock: Res<Clock>,
-    directory: Res<Directory>,
     listed: Query<(&AgentId, &Listed)>,
     mut securities: Query<(&AgentId, &mut Security)>,
     mut institutions: Query<(&AgentId, &mut Institution)>,
-    mut accounts: Query<&mut Accounts>,
-    mut events: ResMut<EventLog>,
-    mut ledger: ResMut<Ledger>,
+    books: IssueBooks,
 ) {
+    let IssueBooks {
+        directory,
+        mut accounts,
+        mut events,
+        mut ledger,
+    } = books;
     if securities.iter().all(|(_, s)| s.placed) {
         return;
     }

@@ -2,6 +2,7 @@
 //! waterfall, SPVs and their lease-backed bonds, pools and their tranches, rating
 //! reviews, the institutions that hold them, and forced sales with their contagion.
 
+pub mod books;
 pub mod credit;
 pub mod fire_sales;
 pub mod institutions;

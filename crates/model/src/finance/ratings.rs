@@ -9,6 +9,7 @@
 //! A rating is the grade whose historical default rate is nearest the agency's estimate.
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
 use crate::common::calendar::Clock;
 use crate::common::directory::Directory;
@@ -17,24 +18,36 @@ use crate::common::ids::AgentId;
 use crate::common::params::Params;
 use crate::finance::credit::Rating;
 use crate::finance::securities::{LoanRisk, Pool, Security, SecurityClass, assess_pool, assess_spv_bond, fair_price};
-use crate::finance::spv::Spv;
+use crate::finance::spv::vehicle::Spv;
 use crate::money::accounts::Accounts;
 use crate::real_estate::construction::Construction;
 use crate::real_estate::datacenters::{DataCenter, vacancy_share};
 use crate::real_estate::leases::{Lease, building_value_usd, market_rent_usd_per_mw_month};
 
+/// What a security's risk is assessed from: the leases, buildings and sites behind it.
+#[derive(SystemParam)]
+pub struct CollateralView<'w, 's> {
+    directory: Res<'w, Directory>,
+    leases: Query<'w, 's, &'static Lease>,
+    datacenters: Query<'w, 's, (&'static AgentId, &'static DataCenter)>,
+    sites: Query<'w, 's, &'static Construction>,
+}
+
 /// Monthly: every security's modelled default probability, expected loss and price.
 pub fn assess_securities(
     params: Res<Params>,
     clock: Res<Clock>,
-    directory: Res<Directory>,
     pools: Query<(&AgentId, &Pool)>,
     spvs: Query<(&AgentId, &Spv, &Accounts)>,
-    leases: Query<&Lease>,
-    datacenters: Query<(&AgentId, &DataCenter)>,
-    sites: Query<&Construction>,
     mut securities: Query<&mut Security>,
+    collateral: CollateralView,
 ) {
+    let CollateralView {
+        directory,
+        leases,
+        datacenters,
+        sites,
+    } = collateral;
     let f = &params.financing;
     let month = clock.month as i32;
     let vacancy = vacancy_share(datacenters.iter().sort::<&AgentId>().map(|(_, dc)| dc), clock.month);

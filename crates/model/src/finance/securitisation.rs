@@ -16,16 +16,14 @@ use bevy_ecs::prelude::*;
 use crate::common::calendar::Clock;
 use crate::common::directory::{Directory, KeyAgents};
 use crate::common::events::{EventKind, EventLog};
-use crate::common::ids::{AgentId, IdAllocator};
+use crate::common::ids::AgentId;
 use crate::common::params::Params;
-use crate::common::spawn::{spawn_agent, spawn_with_id};
+use crate::common::spawn::Spawner;
+use crate::finance::books::IssuerBooks;
 use crate::finance::credit::Rating;
-use crate::finance::securities::{
-    Collateral, LoanRisk, Pool, Security, SecurityCashflows, SecurityClass, assess_pool, fair_price, par_coupon,
-};
+use crate::finance::securities::{Collateral, LoanRisk, Pool, Security, SecurityClass, assess_pool, fair_price, par_coupon};
 use crate::finance::waterfall::{Tranche, pay_principal_sequential, run_month};
-use crate::money::accounts::Accounts;
-use crate::money::ledger::{Ledger, REST_OF_ECONOMY};
+use crate::money::ledger::REST_OF_ECONOMY;
 use crate::real_estate::datacenters::{DataCenter, vacancy_share};
 use crate::real_estate::leases::{Lease, LeaseStatus, LeaseStructure, building_value_usd, market_rent_usd_per_mw_month};
 
@@ -50,15 +48,13 @@ fn value_usd(
 
 /// Quarterly: sponsors pool their unpooled paying wholesale leases.
 pub fn securitise_leases(
-    mut commands: Commands,
     params: Res<Params>,
     clock: Res<Clock>,
     key: Res<KeyAgents>,
-    mut ids: ResMut<IdAllocator>,
-    mut directory: ResMut<Directory>,
     mut leases: Query<(&AgentId, &mut Lease)>,
     datacenters: Query<(&AgentId, &DataCenter)>,
     mut events: ResMut<EventLog>,
+    mut spawner: Spawner,
 ) {
     let s = &params.securitisation;
     let size = s.pool_size as usize;
@@ -81,14 +77,14 @@ pub fn securitise_leases(
             .map(|(&id, _)| id)
             .collect();
         for group in candidates.chunks_exact(size) {
-            let pool_id = ids.allocate();
+            let pool_id = spawner.allocate();
             let mut collateral = Vec::with_capacity(size);
             let mut risks = Vec::with_capacity(size);
             for &lease_id in group {
-                let Ok((_, mut lease)) = leases.get_mut(directory.get(lease_id)) else {
+                let Ok((_, mut lease)) = leases.get_mut(spawner.directory().get(lease_id)) else {
                     continue;
                 };
-                let value = value_usd(&params, rent_per_mw, &datacenters, &directory, lease.datacenter);
+                let value = value_usd(&params, rent_per_mw, &datacenters, spawner.directory(), lease.datacenter);
                 let sale_value = value * (1.0 - params.financing.liquidation_haircut);
                 let loan = s.advance_rate * value;
                 lease.pool = Some(pool_id);
@@ -115,43 +111,38 @@ pub fn securitise_leases(
                 let equity = classes[k] == SecurityClass::Equity;
                 let coupon = if equity { 0.0 } else { par_coupon(&params, el) };
                 let agency_pd = pd * (1.0 - params.ratings.optimism);
-                let id = spawn_agent(
-                    &mut commands,
-                    &mut ids,
-                    &mut directory,
-                    Security {
-                        class: classes[k],
-                        issuer: pool_id,
-                        sponsor,
-                        proceeds_to: sponsor,
-                        tranche: Tranche {
-                            principal_usd: principals[k],
-                            coupon,
-                        },
-                        original_principal_usd: principals[k],
-                        attachment: bounds[k].0,
-                        detachment: bounds[k].1,
-                        issue_month: month,
-                        // The sponsor keeps the equity tranche: nothing to sell.
-                        placed: equity,
-                        retained_share: 1.0,
-                        outside_share: 0.0,
-                        rating: (!equity).then(|| Rating::for_default_probability(agency_pd)),
-                        agency_default_probability: agency_pd,
-                        model_default_probability: pd,
-                        expected_loss: el,
-                        fair_price: if equity {
-                            100.0 * (1.0 - el)
-                        } else {
-                            fair_price(&params, coupon, el)
-                        },
-                        fire_sale_discount: 0.0,
-                        realised_loss_usd: 0.0,
-                        interest_shortfall_usd: 0.0,
-                        review_due: false,
-                        issuer_defaulted: false,
+                let id = spawner.spawn(Security {
+                    class: classes[k],
+                    issuer: pool_id,
+                    sponsor,
+                    proceeds_to: sponsor,
+                    tranche: Tranche {
+                        principal_usd: principals[k],
+                        coupon,
                     },
-                );
+                    original_principal_usd: principals[k],
+                    attachment: bounds[k].0,
+                    detachment: bounds[k].1,
+                    issue_month: month,
+                    // The sponsor keeps the equity tranche: nothing to sell.
+                    placed: equity,
+                    retained_share: 1.0,
+                    outside_share: 0.0,
+                    rating: (!equity).then(|| Rating::for_default_probability(agency_pd)),
+                    agency_default_probability: agency_pd,
+                    model_default_probability: pd,
+                    expected_loss: el,
+                    fair_price: if equity {
+                        100.0 * (1.0 - el)
+                    } else {
+                        fair_price(&params, coupon, el)
+                    },
+                    fire_sale_discount: 0.0,
+                    realised_loss_usd: 0.0,
+                    interest_shortfall_usd: 0.0,
+                    review_due: false,
+                    issuer_defaulted: false,
+                });
                 if equity {
                     events.record(
                         &clock,
@@ -164,9 +155,7 @@ pub fn securitise_leases(
                 }
                 tranches.push(id);
             }
-            spawn_with_id(
-                &mut commands,
-                &mut directory,
+            spawner.spawn_with_id(
                 pool_id,
                 Pool {
                     sponsor,
@@ -182,16 +171,19 @@ pub fn securitise_leases(
 pub fn service_pools(
     params: Res<Params>,
     clock: Res<Clock>,
-    directory: Res<Directory>,
     mut pools: Query<(&AgentId, &mut Pool)>,
     leases: Query<&Lease>,
     datacenters: Query<(&AgentId, &DataCenter)>,
     mut securities: Query<&mut Security>,
-    mut accounts: Query<&mut Accounts>,
-    mut cashflows: ResMut<SecurityCashflows>,
-    mut events: ResMut<EventLog>,
-    mut ledger: ResMut<Ledger>,
+    books: IssuerBooks,
 ) {
+    let IssuerBooks {
+        directory,
+        mut accounts,
+        mut cashflows,
+        mut events,
+        mut ledger,
+    } = books;
     let month = clock.month as i32;
     let rent_per_mw = market_rent_now(&params, &clock, &datacenters);
     for (&pool_id, mut pool) in pools.iter_mut().sort::<&AgentId>() {

@@ -24,13 +24,14 @@ use crate::common::events::{EventKind, EventLog};
 use crate::common::ids::AgentId;
 use crate::common::params::{Params, Seed};
 use crate::common::rng::{Purpose, normal};
-use crate::finance::fire_sales::ForcedEquitySales;
+use crate::finance::fire_sales::orders::ForcedEquitySales;
 use crate::firms::listed::Listed;
 use crate::markets::index::{AiIndex, EquityVolume, OldEconomyIndex, fundamental_value_usd};
 use crate::markets::rebalancing::InstitutionalOrders;
 use crate::markets::retail::RetailFlow;
 use crate::money::accounts::Accounts;
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
 /// Quarterly, after the books close: earnings reports move fundamental values; the AI
 /// firms' surprise is news.
@@ -90,20 +91,38 @@ pub fn report_earnings(
     }
 }
 
+/// Today's orders in listed shares: retail investors', institutions' discretionary orders and forced sales.
+#[derive(SystemParam)]
+pub struct Orders<'w> {
+    flow: Res<'w, RetailFlow>,
+    forced: Res<'w, ForcedEquitySales>,
+    orders: Res<'w, InstitutionalOrders>,
+}
+
+/// The indices and the day's traded value, which prices move.
+#[derive(SystemParam)]
+pub struct Indices<'w> {
+    index: ResMut<'w, AiIndex>,
+    old_economy: ResMut<'w, OldEconomyIndex>,
+    volume: ResMut<'w, EquityVolume>,
+}
+
 /// Daily: prices move with retail and institutional demand, sector shocks and noise;
 /// the indices and volumes follow.
 pub fn form_prices(
     params: Res<Params>,
     seed: Res<Seed>,
     clock: Res<Clock>,
-    flow: Res<RetailFlow>,
-    forced: Res<ForcedEquitySales>,
-    orders: Res<InstitutionalOrders>,
     mut firms: Query<(&AgentId, &mut Listed)>,
-    mut index: ResMut<AiIndex>,
-    mut old_economy: ResMut<OldEconomyIndex>,
-    mut volume: ResMut<EquityVolume>,
+    orders_today: Orders,
+    indices: Indices,
 ) {
+    let Indices {
+        mut index,
+        mut old_economy,
+        mut volume,
+    } = indices;
+    let Orders { flow, forced, orders } = orders_today;
     let m = &params.market;
     let retail = &params.retail;
     let population = flow.population.max(1) as f64;

@@ -145,10 +145,13 @@ mod tests {
         (world, firms)
     }
 
-    /// (cash, borrowing, units of each firm) per institution, in id order.
-    fn books(world: &mut World, firms: &[(AgentId, f64, f64); 2]) -> Vec<(f64, f64, [f64; 2])> {
+    /// (cash, borrowing, units of each firm) of one institution.
+    type Book = (f64, f64, [f64; 2]);
+
+    /// Each institution's book, in id order.
+    fn books(world: &mut World, firms: &[(AgentId, f64, f64); 2]) -> Vec<Book> {
         let mut query = world.query::<(&AgentId, &Institution)>();
-        let mut rows: Vec<(AgentId, (f64, f64, [f64; 2]))> = query
+        let mut rows: Vec<(AgentId, Book)> = query
             .iter(world)
             .map(|(&id, i)| (id, (i.cash_usd, i.borrowing_usd, firms.map(|(asset, _, _)| i.units_of(asset)))))
             .collect();

@@ -21,6 +21,7 @@
 use std::sync::Mutex;
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 use bevy_tasks::ComputeTaskPool;
 
 use crate::beliefs::narrative::Narrative;
@@ -311,17 +312,24 @@ impl Drop for BatchTally<'_> {
     }
 }
 
+/// What retail investors see: the AI index and the narrative.
+#[derive(SystemParam)]
+pub struct MarketSignals<'w> {
+    index: Res<'w, AiIndex>,
+    narrative: Res<'w, Narrative>,
+}
+
 /// Daily: every retail investor switches and trades; totals go to [`RetailFlow`].
 pub fn retail_sentiment(
     params: Res<Params>,
     seed: Res<Seed>,
     clock: Res<Clock>,
-    index: Res<AiIndex>,
-    narrative: Res<Narrative>,
     mut flow: ResMut<RetailFlow>,
     mut investors: Query<(&AgentId, &mut RetailInvestor)>,
     mut ledger: ResMut<Ledger>,
+    signals: MarketSignals,
 ) {
+    let MarketSignals { index, narrative } = signals;
     let config = &params.retail;
     let population = flow.population.max(1) as f64;
     let floored = |count: u64| (count as f64 / population).max(config.min_group_share).max(1.0 / population);

@@ -3,5 +3,6 @@
 //! Knows no agent type: agents are ids.
 
 pub mod accounts;
+pub mod bookkeeping;
 pub mod flows;
 pub mod ledger;

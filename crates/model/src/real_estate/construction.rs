@@ -92,8 +92,8 @@ mod tests {
         let params = Params(std::sync::Arc::new(config));
         let (capacity, rent) = (params.datacenters.capacity_mw, params.datacenters.rent_usd_per_mw_month);
         let cost = params.datacenters.build_cost_usd_per_mw * capacity;
-        let lease = crate::finance::spv::proposed_leaseback(&params, AgentId(1), rent * capacity, 12, cost);
-        let spv_spread = crate::finance::spv::NewBond::price(&params, &lease, cost, rent, capacity).spread(&params);
+        let lease = crate::finance::spv::vehicle::proposed_leaseback(&params, AgentId(1), rent * capacity, 12, cost);
+        let spv_spread = crate::finance::spv::vehicle::NewBond::price(&params, &lease, cost, rent, capacity).spread(&params);
         assert!(spv_spread >= params.securitisation.liquidity_premium);
         assert_eq!(choose_route(&params, false, 0.0, spv_spread), BuildRoute::Sponsor);
         assert_eq!(choose_route(&params, true, 0.0, spv_spread), BuildRoute::OwnBalanceSheet);

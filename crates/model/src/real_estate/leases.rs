@@ -3,7 +3,7 @@
 //! `break_option_years` (or, for a lease-back, extension options and a residual value
 //! guarantee). Here are the lease terms, the market rent and building values, and the
 //! arithmetic of a tenant's stress and what it leads to; the monthly and quarterly
-//! systems that apply them are in `real_estate::tenancy`.
+//! systems that apply them are in `real_estate::rent` and `real_estate::renegotiation`.
 
 use bevy_ecs::prelude::*;
 

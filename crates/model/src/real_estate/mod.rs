@@ -5,4 +5,5 @@ pub mod construction;
 pub mod datacenters;
 pub mod grid;
 pub mod leases;
-pub mod tenancy;
+pub mod renegotiation;
+pub mod rent;

@@ -8,6 +8,7 @@
 //! independent of the order agents come in.
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
 use crate::ai_industry::venture::VentureFund;
 use crate::common::calendar::Clock;
@@ -88,19 +89,31 @@ pub struct SectorBooks {
     pub payments_usd: f64,
 }
 
+/// Every kind of money holder: firms (and SPVs), institutions, retail investors and venture funds.
+#[derive(SystemParam)]
+pub struct MoneyHolders<'w, 's> {
+    firms: Query<'w, 's, (&'static Firm, &'static Accounts)>,
+    institutions: Query<'w, 's, &'static Institution>,
+    retail: Query<'w, 's, &'static RetailInvestor>,
+    funds: Query<'w, 's, &'static VentureFund>,
+}
+
 /// Every tick, last before recording: sums every sector's money with the closure's; a
 /// sum that is not zero within the tolerance is a [`Breach`].
 pub fn audit_money(
     params: Res<Params>,
     clock: Res<Clock>,
     index: Res<AiIndex>,
-    firms: Query<(&Firm, &Accounts)>,
-    institutions: Query<&Institution>,
-    retail: Query<&RetailInvestor>,
-    funds: Query<&VentureFund>,
     mut ledger: ResMut<Ledger>,
     mut books: ResMut<SectorBooks>,
+    holders: MoneyHolders,
 ) {
+    let MoneyHolders {
+        firms,
+        institutions,
+        retail,
+        funds,
+    } = holders;
     let mut today = SectorBooks::default();
     for investor in &retail {
         today

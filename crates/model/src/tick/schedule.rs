@@ -17,25 +17,26 @@ use crate::beliefs::forecasts::update_forecasts;
 use crate::beliefs::narrative::{observe_revenue_growth, update_narrative};
 use crate::beliefs::news::release_models;
 use crate::common::calendar::{month_start, quarter_start};
-use crate::compute::capex::order_gpus;
+use crate::compute::capex::order::order_gpus;
 use crate::compute::fleet::rebuild_fleet_index;
 use crate::compute::market::clear_compute_market;
 use crate::compute::obsolescence::{release_generations, revalue_cohorts};
 use crate::economy::macroeconomy::update_economy;
 use crate::economy::regions::update_regions;
 use crate::economy::shock::apply_shock;
-use crate::finance::fire_sales::trade_institutions;
+use crate::finance::fire_sales::day::run_fire_sales;
 use crate::finance::institutions::{accrue_interest, collect_payments, place_new_issues};
 use crate::finance::ratings::{assess_securities, review_ratings};
 use crate::finance::securities::clear_cashflows;
 use crate::finance::securitisation::{securitise_leases, service_pools};
-use crate::finance::spv::service_spvs;
+use crate::finance::spv::service::service_spvs;
 use crate::firms::accounting::close_months;
 use crate::markets::prices::{form_prices, report_earnings};
 use crate::markets::rebalancing::rebalance_equities;
 use crate::markets::retail::retail_sentiment;
 use crate::real_estate::construction::build_datacenters;
-use crate::real_estate::tenancy::{pay_lease_rent, renegotiate_leases};
+use crate::real_estate::renegotiation::renegotiate_leases;
+use crate::real_estate::rent::pay_lease_rent;
 use crate::tick::cash_audit::{Holders, check_cash};
 use crate::tick::money_audit::audit_money;
 use crate::tick::observe::boom::record_boom;
@@ -198,8 +199,8 @@ pub fn build_schedule() -> Schedule {
         (
             rebalance_equities,
             check_cash("rebalance_equities", Holders::INSTITUTIONS),
-            trade_institutions,
-            check_cash("trade_institutions", Holders::INSTITUTIONS),
+            run_fire_sales,
+            check_cash("run_fire_sales", Holders::INSTITUTIONS),
         )
             .chain()
             .in_set(Phase::Institutions),

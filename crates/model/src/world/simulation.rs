@@ -26,7 +26,7 @@ use crate::money::ledger::{Breach, Ledger, REST_OF_ECONOMY};
 use crate::tick::schedule::build_schedule;
 use crate::tick::summary::{EconomySummary, Summary};
 use crate::tick::tables::{Observations, take_observations};
-use crate::world::setup::populate;
+use crate::world::setup::populate::populate;
 use crate::world::snapshot;
 
 /// Why a simulation could not be built.

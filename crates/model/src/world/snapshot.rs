@@ -154,7 +154,7 @@ registry! {
         crate::finance::securities::Security,
         crate::finance::securities::Pool,
         crate::markets::retail::RetailInvestor,
-        crate::finance::spv::Spv,
+        crate::finance::spv::vehicle::Spv,
         crate::ai_industry::venture::VentureFund,
     ],
     resources: [
@@ -169,7 +169,7 @@ registry! {
         crate::economy::macroeconomy::Economy,
         crate::markets::rebalancing::InstitutionalOrders,
         crate::common::events::EventLog,
-        crate::finance::fire_sales::ForcedEquitySales,
+        crate::finance::fire_sales::orders::ForcedEquitySales,
         crate::compute::fleet::FleetIndex,
         crate::beliefs::forecasts::Forecasts,
         crate::real_estate::grid::Grid,

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 use bubblesim_schema::{Column, Row};
 
 use crate::ai_industry::adoption::AdoptionStats;
@@ -198,20 +199,34 @@ impl Row for BubbleRow {
     ];
 }
 
+/// The state the bubble table reads: the index, its inputs and the agents behind them.
+#[derive(SystemParam)]
+pub struct BoomState<'w> {
+    bubble: Res<'w, BubbleIndex>,
+    forecasts: Res<'w, Forecasts>,
+    venture: Res<'w, Venture>,
+    adoption: Res<'w, AdoptionStats>,
+    news: Res<'w, NewsFlow>,
+    deal: Res<'w, CircularDeal>,
+}
+
 /// Records the flows (all of them, as they happen) and the bubble table (at its cadence).
 pub fn record_boom(
     clock: Res<Clock>,
     directory: Res<Directory>,
     names: Query<(Option<&Firm>, Option<&VentureFund>)>,
-    bubble: Res<BubbleIndex>,
-    forecasts: Res<Forecasts>,
-    venture: Res<Venture>,
-    adoption: Res<AdoptionStats>,
-    news: Res<NewsFlow>,
-    deal: Res<CircularDeal>,
     mut flows: ResMut<FlowLog>,
     (mut flow_rows, mut bubble_rows): (ResMut<Rows<FlowRow>>, ResMut<Rows<BubbleRow>>),
+    state: BoomState,
 ) {
+    let BoomState {
+        bubble,
+        forecasts,
+        venture,
+        adoption,
+        news,
+        deal,
+    } = state;
     let name = |id: crate::common::ids::AgentId| -> Arc<str> {
         directory
             .try_get(id)

@@ -99,13 +99,22 @@ impl Row for FirmRow {
     ];
 }
 
+/// A firm as the table reads it.
+type FirmItem = (
+    &'static AgentId,
+    &'static Firm,
+    &'static Accounts,
+    Option<&'static Listed>,
+    Option<&'static AiSeller>,
+);
+
 /// Records the firms table.
 pub fn record_firms(
     clock: Res<Clock>,
     fleet: Res<FleetIndex>,
     demand: Res<Demand>,
     compute: Res<ComputeMarket>,
-    firms: Query<(&AgentId, &Firm, &Accounts, Option<&Listed>, Option<&AiSeller>)>,
+    firms: Query<FirmItem>,
     mut out: ResMut<Rows<FirmRow>>,
 ) {
     if !out.due(&clock) {

@@ -8,9 +8,8 @@ use bubblesim_schema::{Column, Row};
 use crate::common::calendar::{Clock, month_date};
 use crate::common::ids::AgentId;
 use crate::common::rows::Rows;
-use crate::compute::fleet::FleetIndex;
-use crate::compute::generations::{Generations, GpuCohort};
-use crate::compute::market::ComputeMarket;
+use crate::compute::generations::GpuCohort;
+use crate::compute::view::ComputeView;
 use crate::real_estate::datacenters::DataCenter;
 use crate::real_estate::leases::Lease;
 
@@ -214,24 +213,33 @@ impl Row for LeaseRow {
     ];
 }
 
+/// The three tables' buffers.
+#[derive(bevy_ecs::system::SystemParam)]
+pub struct InfrastructureRows<'w> {
+    datacenters: ResMut<'w, Rows<DatacenterRow>>,
+    gpus: ResMut<'w, Rows<GpuRow>>,
+    leases: ResMut<'w, Rows<LeaseRow>>,
+}
+
 /// Records the data-centre, GPU and lease tables.
 pub fn record_infrastructure(
     clock: Res<Clock>,
-    fleet: Res<FleetIndex>,
-    generations: Res<Generations>,
-    compute: Res<ComputeMarket>,
+    compute: ComputeView,
     datacenters: Query<(&AgentId, &DataCenter)>,
     cohorts: Query<(&AgentId, &GpuCohort)>,
     leases: Query<(&AgentId, &Lease)>,
-    (mut datacenter_rows, mut gpu_rows, mut lease_rows): (ResMut<Rows<DatacenterRow>>, ResMut<Rows<GpuRow>>, ResMut<Rows<LeaseRow>>),
+    rows: InfrastructureRows,
 ) {
+    let InfrastructureRows {
+        datacenters: mut datacenter_rows,
+        gpus: mut gpu_rows,
+        leases: mut lease_rows,
+    } = rows;
+    let (fleet, generations) = (&compute.fleet, &compute.generations);
     let (tick, date, start, month) = (clock.tick, clock.date, clock.start_date, clock.month);
     if datacenter_rows.due(&clock) {
         for (id, dc) in datacenters.iter().sort::<&AgentId>() {
-            let busy_watts: f64 = fleet
-                .datacenter_generations(*id)
-                .map(|(generation, gpus)| gpus as f64 * generations.get(generation).power_watts() as f64 * compute.utilisation(generation))
-                .sum();
+            let busy_watts = compute.busy_watts(*id);
             datacenter_rows.push(DatacenterRow {
                 tick,
                 date,
