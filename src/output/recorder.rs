@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
-use bubblesim_model::Observations;
+use bubblesim_model::prelude::Observations;
 use bubblesim_record::{RecordError, TablePosition, TableSet};
 
 type Reply<T> = SyncSender<Result<T, RecordError>>;

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 /// The listed old-economy carmaker (outside the AI index).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct CarmakerConfig {
     pub name: String,
     pub cash_usd: f64,
@@ -22,6 +26,10 @@ pub struct CarmakerConfig {
 /// News that moves the narrative: model releases and quarterly earnings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct NewsConfig {
     pub first_release_months: u32,
     pub release_every_months: u32,
@@ -37,6 +45,10 @@ pub struct NewsConfig {
 /// Enterprise adopters: pilots, returns and churn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct AdoptionConfig {
     pub count: u32,
     pub initial_adopter_share: f64,
@@ -51,6 +63,10 @@ pub struct AdoptionConfig {
 /// Forecasts of AI revenue and how evidence narrows their spread.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct ForecastConfig {
     pub horizon_years: f64,
     pub initial_belief_dispersion: f64,
@@ -61,6 +77,10 @@ pub struct ForecastConfig {
 /// Venture-capital funds and the pricing of lab rounds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct VentureConfig {
     pub funds: u32,
     pub new_capital_usd_per_month: f64,
@@ -76,6 +96,10 @@ pub struct VentureConfig {
 /// The chipmaker → lab → cloud → chipmaker loop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct CircularConfig {
     pub lab: String,
     pub cloud: String,
@@ -92,6 +116,10 @@ pub struct CircularConfig {
 /// scores 1, at or above its second 2.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct BubbleConfig {
     pub forecast_dispersion_thresholds: [f64; 2],
     pub capex_to_revenue_thresholds: [f64; 2],

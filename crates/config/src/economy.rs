@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 /// GDP by expenditure, employment, and the displacement of labour by AI (outcome B).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct MacroConfig {
     pub gdp_usd_per_year: f64,
     pub consumption_share_of_gdp: f64,
@@ -34,6 +38,10 @@ pub struct MacroConfig {
 /// The regions (states) among which construction and other activity are shared.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct RegionsConfig {
     pub count: u32,
     pub activity_concentration: f64,
@@ -46,6 +54,10 @@ pub struct RegionsConfig {
 /// Grid capacity for data centres; a building waits for its connection when it is short.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct GridConfig {
     pub headroom_gw_at_start: f64,
     pub added_gw_per_year: f64,
@@ -54,6 +66,10 @@ pub struct GridConfig {
 /// The stock–flow check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct AccountingConfig {
     pub tolerance_usd_per_usd: f64,
 }

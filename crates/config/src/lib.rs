@@ -4,7 +4,7 @@
 //! closest one), applies `--set key.path=value` overrides, merges it over the built-in
 //! baseline (`configs/baseline.toml`, the single source of every default and the
 //! documented reference of every key), deserializes it into [`Config`] with key paths in
-//! every type error, and [`validate`]s ranges and relations. Every failure is a
+//! every type error, and validates ranges and relations. Every failure is a
 //! [`ConfigError`] that names the file or `--set` argument, the key path and what is
 //! allowed.
 //!
@@ -19,6 +19,8 @@
 //! - `sweep` — sweep files (`configs/sweeps/`): a base scenario, parameters to vary and
 //!   replicate seeds, expanded into a numbered plan of runs with Hive-style folders;
 //! - `error` — [`ConfigError`].
+
+#![warn(missing_docs)]
 
 mod baseline;
 mod boom;

@@ -15,6 +15,7 @@ use crate::validate::validate;
 pub struct ConfigSource {
     /// A file path as the user typed it, or `<baseline>` for the built-in scenario.
     pub name: String,
+    /// The TOML text.
     pub text: String,
 }
 
@@ -51,8 +52,11 @@ pub fn baseline_table() -> Table {
 /// where it came from (for error messages).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Override {
+    /// The key path, `section.key` (list entries by index: `labs.0.cash_usd`).
     pub path: String,
+    /// The value set.
     pub value: Value,
+    /// Where it came from, for messages: a `--set` argument, or a sweep's file and run.
     pub origin: String,
 }
 

@@ -9,6 +9,10 @@ pub use crate::economy::*;
 /// A whole scenario: every parameter the model reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct Config {
     pub run: RunConfig,
     pub record: RecordConfig,
@@ -50,6 +54,10 @@ pub struct Config {
 /// Scenario identity, seed and horizon.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct RunConfig {
     pub scenario: String,
     pub description: String,
@@ -62,6 +70,10 @@ pub struct RunConfig {
 /// Recording cadence per table and Parquet settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct RecordConfig {
     pub market_every_ticks: u32,
     pub sentiment_every_ticks: u32,
@@ -103,6 +115,10 @@ impl RecordConfig {
 /// End-user AI demand, prices and the compute each query needs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct DemandConfig {
     pub consumer_kqueries_per_month: f64,
     pub enterprise_kqueries_per_month: f64,
@@ -122,6 +138,10 @@ pub struct DemandConfig {
 /// How labs raise equity when their runway gets short.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct FundingConfig {
     pub runway_trigger_months: f64,
     pub round_size_months: f64,
@@ -132,6 +152,10 @@ pub struct FundingConfig {
 /// One AI lab (private pure play).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct LabConfig {
     pub name: String,
     pub end_market_share: f64,
@@ -144,6 +168,10 @@ pub struct LabConfig {
 /// One hyperscaler (listed): AI products, GPU fleet, core business.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct HyperscalerConfig {
     pub name: String,
     pub end_market_share: f64,
@@ -162,6 +190,10 @@ pub struct HyperscalerConfig {
 /// One cloud / neocloud (listed, levered).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct CloudConfig {
     pub name: String,
     pub cash_usd: f64,
@@ -176,6 +208,10 @@ pub struct CloudConfig {
 /// The chipmaker (listed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct ChipmakerConfig {
     pub name: String,
     pub cash_usd: f64,
@@ -190,6 +226,10 @@ pub struct ChipmakerConfig {
 /// Private-equity sponsors that own and lease out data centres.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct SponsorsConfig {
     pub count: u32,
     pub cash_usd: f64,
@@ -199,6 +239,10 @@ pub struct SponsorsConfig {
 /// GPU generations, cohorts, power and accounting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct GpuConfig {
     pub cohort_size: u32,
     pub initial_performance: Vec<f64>,
@@ -221,6 +265,10 @@ pub struct GpuConfig {
 /// How the rent per GPU-hour forms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct ComputeMarketConfig {
     pub capital_recovery_years: f64,
     pub target_utilisation: f64,
@@ -232,6 +280,10 @@ pub struct ComputeMarketConfig {
 /// Providers' quarterly GPU orders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct CapexConfig {
     pub lead_quarters: u32,
     pub adjustment_per_quarter: f64,
@@ -244,6 +296,10 @@ pub struct CapexConfig {
 /// Data-centre size, rent and lease terms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct DatacenterConfig {
     pub capacity_mw: f64,
     pub rent_usd_per_mw_month: f64,
@@ -257,6 +313,10 @@ pub struct DatacenterConfig {
 /// Tenant stress and the quarterly renegotiation window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct LeaseConfig {
     pub weight_revenue_shortfall: f64,
     pub weight_idle_capacity: f64,
@@ -277,6 +337,10 @@ pub struct LeaseConfig {
 /// Retail investors (Lux–Marchesi).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct RetailConfig {
     pub count: u32,
     pub novice_share: f64,
@@ -305,6 +369,10 @@ pub struct RetailConfig {
 /// Price formation of the listed firms.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct MarketConfig {
     pub min_earnings_months: u32,
     pub price_impact: f64,
@@ -324,6 +392,10 @@ pub struct MarketConfig {
 /// The hype state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct NarrativeConfig {
     pub initial_hype: f64,
     pub reversion_per_tick: f64,
@@ -339,6 +411,10 @@ pub struct NarrativeConfig {
 /// and a sponsor's SPV, the SPV's structure and lease-back terms, building values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct FinancingConfig {
     pub risk_free_rate: f64,
     pub own_debt_spread: f64,
@@ -362,6 +438,10 @@ pub struct FinancingConfig {
 /// Pools of sponsors' leases cut into tranches, and how securities are priced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct SecuritisationConfig {
     pub pool_size: u32,
     pub advance_rate: f64,
@@ -376,6 +456,10 @@ pub struct SecuritisationConfig {
 /// The rating agency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct RatingConfig {
     pub lag_quarters: f64,
     pub optimism: f64,
@@ -384,6 +468,10 @@ pub struct RatingConfig {
 /// One group of institutional investors of the same kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct InstitutionConfig {
     pub kind: String,
     pub name: String,
@@ -398,6 +486,10 @@ pub struct InstitutionConfig {
 /// Forced sales: rating constraints, redemptions, margin calls and their price impact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct FireSaleConfig {
     pub security_price_impact: f64,
     pub equity_price_impact: f64,
@@ -415,6 +507,10 @@ pub struct FireSaleConfig {
 /// An imposed shock: one AI seller loses most of its end-user demand.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
 pub struct ShockConfig {
     pub firm: String,
     pub start_month: u32,

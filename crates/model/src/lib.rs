@@ -33,7 +33,7 @@
 //! reduction that reaches a result runs in [`AgentId`] order, so results do not depend
 //! on thread count, iteration order or resumption.
 
-#![allow(missing_docs)] // TEMP
+#![warn(missing_docs)]
 
 pub mod ai_industry;
 pub mod beliefs;

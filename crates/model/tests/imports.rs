@@ -332,10 +332,16 @@ fn cycles(graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Vec<Vec<Vec<S
     state.found
 }
 
-fn describe(modules: &Modules, cycle: &[Vec<String>]) -> String {
+/// A cycle's files, relative to `root`, joined by ↔.
+fn describe(root: &Path, modules: &Modules, cycle: &[Vec<String>]) -> String {
     cycle
         .iter()
-        .map(|m| modules.get(m).map_or_else(|| m.join("::"), |(path, _)| path.display().to_string()))
+        .map(|m| {
+            modules.get(m).map_or_else(
+                || m.join("::"),
+                |(path, _)| path.strip_prefix(root).unwrap_or(path).display().to_string(),
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ↔ ")
 }
@@ -364,7 +370,7 @@ fn no_file_of_any_crate_imports_another_round_a_loop() {
             src.display()
         );
         for cycle in cycles(&graph) {
-            problems.push(describe(&modules, &cycle));
+            problems.push(describe(&workspace, &modules, &cycle));
         }
     }
     assert!(problems.is_empty(), "import cycles between files:\n  {}", problems.join("\n  "));

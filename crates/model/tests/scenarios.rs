@@ -174,7 +174,7 @@ fn the_stress_levers_act_from_their_month() {
     );
 }
 
-/// The late-2025 calibration (DESIGN §6): AI investment is a few per cent of GDP but
+/// The late-2025 calibration (docs/model.md#scenarios): AI investment is a few per cent of GDP but
 /// most of its growth in the first half of 2025, and about 22 of the 50 states are in or
 /// near recession.
 #[test]

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::RecordError;
-use crate::writer::{TablePosition, parts_dir, pending_dir};
+use crate::parts::{TablePosition, parts_dir, pending_dir};
 
 /// The layout of `state.bin`; a build refuses any other. 2: the bubble index keeps its
 /// highest reading.
@@ -27,24 +27,30 @@ const DIGEST_BYTES: usize = 32;
 /// What a checkpoint says about itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckpointHeader {
+    /// The checkpoint format ([`CHECKPOINT_FORMAT`] when written by this build).
     pub format: u32,
+    /// The bubblesim version that wrote it.
     pub bubblesim_version: String,
     /// SHA-256 of the run folder's `config.toml` when the checkpoint was written.
     pub config_sha256: String,
-    /// Trading days simulated, and the date of the last one.
+    /// Trading days simulated.
     pub ticks_run: u32,
+    /// The last trading day simulated, `YYYY-MM-DD`.
     pub last_date: String,
     /// Counts checkpoints within the run (names the pending-row files).
     pub sequence: u64,
     /// Each table's parts and pending rows, by table name.
     pub tables: BTreeMap<String, TablePosition>,
+    /// Length of the encoded world that follows the header.
     pub world_bytes: u64,
 }
 
 /// A checkpoint read back: its header and the model's encoded world.
 #[derive(Debug, Clone)]
 pub struct Checkpoint {
+    /// What the checkpoint says about itself.
     pub header: CheckpointHeader,
+    /// The model's world, as `Simulation::snapshot` encoded it.
     pub world: Vec<u8>,
 }
 

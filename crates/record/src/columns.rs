@@ -10,22 +10,32 @@ use bubblesim_schema::ColumnType;
 /// The values of one column for a batch of rows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnData {
+    /// Unsigned 32-bit integers.
     U32(Vec<u32>),
+    /// Unsigned 64-bit integers.
     U64(Vec<u64>),
+    /// Unsigned 64-bit integers or nulls.
     OptU64(Vec<Option<u64>>),
+    /// Signed 64-bit integers.
     I64(Vec<i64>),
+    /// Floats.
     F64(Vec<f64>),
+    /// Floats or nulls.
     OptF64(Vec<Option<f64>>),
+    /// Booleans.
     Bool(Vec<bool>),
+    /// Dates, as days since 1970-01-01.
     Date32(Vec<i32>),
     /// Dictionary-encoded labels from a fixed set.
     Label(Vec<&'static str>),
     /// Dictionary-encoded names (shared strings).
     Name(Vec<Arc<str>>),
+    /// Free text.
     Utf8(Vec<String>),
 }
 
 impl ColumnData {
+    /// Values in the column.
     pub fn len(&self) -> usize {
         match self {
             ColumnData::U32(v) => v.len(),
@@ -42,6 +52,7 @@ impl ColumnData {
         }
     }
 
+    /// True when the column holds no value.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

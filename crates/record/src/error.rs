@@ -15,24 +15,54 @@ pub enum RecordError {
         "{0} exists and is not a bubblesim run folder (no manifest.json or config.toml), so --force will not replace it; choose another --out"
     )]
     NotARunFolder(PathBuf),
+    /// A file or folder could not be read or written.
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// A Parquet file could not be written or read.
     #[error("{path}: {source}")]
     Parquet {
+        /// The file.
         path: PathBuf,
+        /// What the Parquet library said.
         source: parquet::errors::ParquetError,
     },
+    /// A batch of rows could not be assembled.
     #[error("table `{table}`: {source}")]
-    Arrow { table: String, source: arrow_schema::ArrowError },
+    Arrow {
+        /// The table.
+        table: String,
+        /// What the Arrow library said.
+        source: arrow_schema::ArrowError,
+    },
     /// A checkpoint, or a file it refers to, is damaged or missing.
     #[error("{path}: {reason}; the checkpoint cannot be used")]
-    Damaged { path: PathBuf, reason: String },
+    Damaged {
+        /// The damaged or missing file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A checkpoint that is intact but cannot be resumed by this build or with this config.
     #[error("{path}: {reason}")]
-    Incompatible { path: PathBuf, reason: String },
+    Incompatible {
+        /// The checkpoint.
+        path: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
+    },
     /// Rows handed to a table do not match its schema (a bug in the caller).
     #[error("table `{table}`: {reason}")]
-    SchemaMismatch { table: String, reason: String },
+    SchemaMismatch {
+        /// The table.
+        table: String,
+        /// What does not match.
+        reason: String,
+    },
 }
 
 impl RecordError {

@@ -5,6 +5,7 @@
 //! - `arrow` gives each column type its Arrow type and a table its Arrow schema;
 //! - `rows` reads a batch of rows into Arrow arrays, column by column;
 //! - `columns` holds a batch column by column, for tables built by hand;
+//! - `parts` records a table's closed parts and pending rows for a checkpoint;
 //! - `writer` streams one table to Parquet: ZSTD row groups of a fixed row count into
 //!   parts, joined into `<table>.parquet` when the run completes;
 //! - `table_set` holds every table of a run and takes batches of any row type;
@@ -14,10 +15,13 @@
 //! - `run_dir` creates the run folder, writes `config.toml` and `manifest.json`, and
 //!   removes a new run's folder if it fails.
 
+#![warn(missing_docs)]
+
 mod arrow;
 mod checkpoint;
 mod columns;
 mod error;
+mod parts;
 mod rows;
 mod run_dir;
 mod table_file;
@@ -28,10 +32,11 @@ pub use bubblesim_schema::{ColumnSpec, ColumnType, TableSpec};
 pub use checkpoint::{CHECKPOINT_FORMAT, Checkpoint, CheckpointHeader, checkpoint_path};
 pub use columns::ColumnData;
 pub use error::RecordError;
+pub use parts::{SavedFile, TablePosition};
 pub use run_dir::{Manifest, RunDir};
 pub use table_file::{NamedColumn, write_table_file};
 pub use table_set::TableSet;
-pub use writer::{SavedFile, TablePosition, TableWriter, WriterOptions};
+pub use writer::{TableWriter, WriterOptions};
 
 /// The Markdown reference of every table in `specs`, as `bubblesim schema` prints it.
 pub fn schema_markdown(specs: &[TableSpec]) -> String {

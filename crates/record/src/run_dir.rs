@@ -15,9 +15,13 @@ use crate::error::RecordError;
 /// What a finished run folder contains, for people and tools.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
+    /// The bubblesim version that wrote the run.
     pub bubblesim_version: String,
+    /// The scenario's name (`run.scenario`).
     pub scenario: String,
+    /// The master seed.
     pub seed: u64,
+    /// SHA-256 of the resolved `config.toml`.
     pub config_sha256: String,
     /// `running`, `interrupted` or `complete`.
     pub status: String,
@@ -25,9 +29,13 @@ pub struct Manifest {
     pub checkpoint_every_ticks: Option<u32>,
     /// While unfinished: the trading days the last checkpoint holds.
     pub checkpoint_ticks: Option<u32>,
+    /// Trading days simulated.
     pub ticks: u32,
+    /// The first trading day, `YYYY-MM-DD`.
     pub first_date: String,
+    /// The last trading day simulated, `YYYY-MM-DD`.
     pub last_date: String,
+    /// Worker threads (results are the same for any number).
     pub threads: usize,
     /// Rows written per table.
     pub row_counts: BTreeMap<String, u64>,
@@ -94,6 +102,7 @@ impl RunDir {
         })
     }
 
+    /// The run folder.
     pub fn path(&self) -> &Path {
         &self.path
     }

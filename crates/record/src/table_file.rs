@@ -21,9 +21,13 @@ use crate::error::RecordError;
 /// One column of a table written in one go.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedColumn {
+    /// The column's name.
     pub name: String,
+    /// The unit of its values.
     pub unit: String,
+    /// What it means.
     pub description: String,
+    /// Its values.
     pub data: ColumnData,
 }
 

@@ -9,7 +9,8 @@ use bubblesim_schema::{Row, RowsVisitor, TableSpec};
 
 use crate::checkpoint::checkpoint_path;
 use crate::error::RecordError;
-use crate::writer::{TablePosition, TableWriter, WriterOptions};
+use crate::parts::TablePosition;
+use crate::writer::{TableWriter, WriterOptions};
 
 /// One open writer per table.
 pub struct TableSet {

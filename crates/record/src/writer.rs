@@ -1,9 +1,10 @@
 //! Streaming Parquet writer for one table.
 //!
 //! Rows arrive in column batches and wait in memory until they fill a row group of
-//! `row_group_rows` rows or `row_group_ticks` trading days, whichever is first; each full row group is encoded (ZSTD) into the table's
-//! current *part*, a complete Parquet file of at most 16 row groups under
-//! `checkpoint/parts/`. Memory therefore stays flat however long the run.
+//! `row_group_rows` rows or `row_group_ticks` trading days, whichever is first; each
+//! full row group is encoded (ZSTD) into the table's current *part*, a complete Parquet
+//! file of at most 16 row groups under `checkpoint/parts/`. Memory therefore stays flat
+//! however long the run.
 //!
 //! A checkpoint closes the current part and saves the rows still waiting in a small
 //! Parquet file of their own; resuming reads them back. Row groups are cut by row count
@@ -31,8 +32,6 @@ use parquet::file::metadata::{KeyValue, PageIndexPolicy, ParquetMetaDataReader};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use arrow_array::ArrayRef;
 use bubblesim_schema::{ColumnType, Row, TableSpec};
@@ -40,6 +39,7 @@ use bubblesim_schema::{ColumnType, Row, TableSpec};
 use crate::arrow::arrow_schema;
 use crate::columns::ColumnData;
 use crate::error::RecordError;
+use crate::parts::{SavedFile, TablePosition, parts_dir, pending_dir};
 use crate::rows::row_arrays;
 
 /// Row groups a part holds before the next one starts. An open Parquet writer keeps the
@@ -53,79 +53,15 @@ const MAX_WAITING_BATCHES: usize = 32;
 /// Settings shared by every table of a run.
 #[derive(Debug, Clone)]
 pub struct WriterOptions {
+    /// A row group ends after this many rows (`record.row_group_rows`).
     pub row_group_rows: usize,
     /// A row group also ends before the first row this many ticks after its first row
     /// (tables whose first column is `tick`).
     pub row_group_ticks: u32,
+    /// ZSTD compression level (`record.zstd_level`).
     pub zstd_level: i32,
     /// Key-value metadata stored in every file's footer (resolved config, seed, …).
     pub metadata: Vec<(String, String)>,
-}
-
-/// A file a checkpoint depends on: its name, size and SHA-256, checked before resuming.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedFile {
-    pub name: String,
-    pub bytes: u64,
-    pub sha256: String,
-}
-
-impl SavedFile {
-    /// Describes `dir/name` as it is now (after syncing it to disk).
-    fn record(dir: &Path, name: String) -> Result<Self, RecordError> {
-        let path = dir.join(&name);
-        File::open(&path).and_then(|f| f.sync_all()).map_err(RecordError::io(&path))?;
-        let (bytes, sha256) = digest(&path).map_err(RecordError::io(&path))?;
-        Ok(Self { name, bytes, sha256 })
-    }
-
-    /// Refuses the file if it is missing or differs from what was recorded.
-    fn verify(&self, dir: &Path) -> Result<PathBuf, RecordError> {
-        let path = dir.join(&self.name);
-        let damaged = |reason: String| RecordError::Damaged {
-            path: path.clone(),
-            reason,
-        };
-        let (bytes, sha256) = digest(&path).map_err(|err| damaged(format!("it cannot be read ({err})")))?;
-        if bytes != self.bytes {
-            return Err(damaged(format!("it has {bytes} bytes, the checkpoint recorded {}", self.bytes)));
-        }
-        if sha256 != self.sha256 {
-            return Err(damaged(
-                "its contents differ from what the checkpoint recorded (SHA-256)".to_owned(),
-            ));
-        }
-        Ok(path)
-    }
-}
-
-/// Size and SHA-256 (hex) of a file.
-fn digest(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let bytes = std::io::copy(&mut file, &mut hasher)?;
-    let sha: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok((bytes, sha))
-}
-
-/// Where a table's output stood at a checkpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TablePosition {
-    /// The closed parts, in order (in `parts/`).
-    pub parts: Vec<SavedFile>,
-    /// The file in `pending/` holding the rows not yet in a row group, if any.
-    pub pending: Option<SavedFile>,
-    /// Rows handed to the table so far (in parts and pending).
-    pub rows: u64,
-}
-
-/// The run folder's sub-folders for parts and pending rows.
-pub(crate) fn parts_dir(run_dir: &Path) -> PathBuf {
-    run_dir.join("checkpoint").join("parts")
-}
-
-pub(crate) fn pending_dir(run_dir: &Path) -> PathBuf {
-    run_dir.join("checkpoint").join("pending")
 }
 
 /// The part being written.

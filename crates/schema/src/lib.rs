@@ -9,6 +9,8 @@
 //! same definitions as Markdown ([`TableSpec::to_markdown`]). A driver hands batches of
 //! rows of every table to a [`RowsVisitor`].
 
+#![warn(missing_docs)]
+
 mod column;
 mod spec;
 

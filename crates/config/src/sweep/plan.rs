@@ -29,15 +29,18 @@ pub struct Sweep {
     pub source_name: String,
     /// The file's text, kept in the sweep folder.
     pub text: String,
+    /// The sweep's `description`.
     pub description: String,
     /// The base scenario, with the sweep's `[set]` keys on top.
     pub base: ConfigSource,
     set: Vec<Override>,
+    /// The swept parameters, in the file's order.
     pub params: Vec<SweepParam>,
     /// Seeds of the replicates, each run once per parameter point.
     pub seeds: Vec<u64>,
     /// Points drawn for the sampled parameters (1 when none are sampled).
     pub sample_points: usize,
+    /// The plan: every run, numbered from 1.
     pub runs: Vec<PlannedRun>,
 }
 

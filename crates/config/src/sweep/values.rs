@@ -10,18 +10,26 @@ pub const MAX_SWEEP_RUNS: usize = 100_000;
 /// The type of a swept key, taken from the base scenario's value at that key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamType {
+    /// A whole number.
     Integer,
+    /// A float.
     Float,
+    /// True or false.
     Bool,
+    /// A string.
     Text,
 }
 
 /// One value of a swept parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ParamValue {
+    /// A whole number.
     Integer(i64),
+    /// A float.
     Float(f64),
+    /// True or false.
     Bool(bool),
+    /// A string.
     Text(String),
 }
 
@@ -55,15 +63,26 @@ pub enum Axis {
     /// Every value, in order (from `values` or `range`).
     Grid(Vec<ParamValue>),
     /// Drawn between `min` and `max` (on a log scale if `log`) at each sampled point.
-    Sampled { min: f64, max: f64, log: bool },
+    Sampled {
+        /// The lowest value.
+        min: f64,
+        /// The highest value.
+        max: f64,
+        /// Whether points are spread evenly in log(value).
+        log: bool,
+    },
 }
 
 /// A swept parameter: the column name it gets, the config key it sets, its type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepParam {
+    /// The column name (and folder part) it gets.
     pub name: String,
+    /// The config key it sets.
     pub key: String,
+    /// Its type, from the base scenario's value.
     pub kind: ParamType,
+    /// How its values are chosen.
     pub axis: Axis,
 }
 
@@ -72,8 +91,9 @@ pub struct SweepParam {
 pub struct PlannedRun {
     /// 1-based position in the plan.
     pub number: usize,
-    /// One value per parameter, in the order of [`Sweep::params`].
+    /// One value per parameter, in the order of the sweep's `params`.
     pub values: Vec<ParamValue>,
+    /// The run's master seed.
     pub seed: u64,
 }
 

@@ -1,8 +1,9 @@
-//! Enterprise adoption (DESIGN §1 link 1): enterprises start AI pilots at a rate that
-//! rises with hype, learn after `pilot_months` whether AI pays (MIT NANDA 2025: 95% see
-//! no measurable return), and most of those without a return churn. Enterprise query
-//! volume follows the usage of the adopters still piloting or paying, relative to the
-//! start, so revenue from enterprises materialises only as far as adopters stay.
+//! Enterprise adoption (docs/model.md#enterprise-adoption): enterprises start AI pilots
+//! at a rate that rises with hype, learn after `pilot_months` whether AI pays (MIT
+//! NANDA 2025: 95% see no measurable return), and most of those without a return churn.
+//! Enterprise query volume follows the usage of the adopters still piloting or paying,
+//! relative to the start, so revenue from enterprises materialises only as far as
+//! adopters stay.
 
 use bevy_ecs::prelude::*;
 
@@ -16,33 +17,45 @@ use crate::common::rng::{Purpose, uniform};
 /// Where an enterprise stands with AI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AdopterState {
+    /// Not yet using AI.
     Prospect,
     /// Piloting since this month (months since the start; negative before it).
     Pilot {
+        /// Month the pilot started, in months since the start (negative for pilots under way at the start).
         since_month: i32,
     },
+    /// Past its pilot and paying for AI.
     Paying {
+        /// Whether AI pays off for it; those without a return may churn.
         with_return: bool,
     },
+    /// Stopped using AI after its pilot brought no return.
     Churned,
 }
 
 /// One enterprise adopter.
 #[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Adopter {
+    /// Where it stands with AI.
     pub state: AdopterState,
 }
 
 /// Counts of adopters by state, and their usage against the start.
 #[derive(Resource, Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AdoptionStats {
+    /// Enterprises not yet using AI.
     pub prospects: u64,
+    /// Enterprises piloting AI.
     pub piloting: u64,
+    /// Enterprises past their pilot that pay and see a return.
     pub paying_with_return: u64,
+    /// Enterprises past their pilot that pay without a return.
     pub paying_without_return: u64,
+    /// Enterprises that stopped using AI.
     pub churned: u64,
     /// Usage of all adopters (pilot = 1 each).
     pub usage: f64,
+    /// Usage of all adopters at the start (the base of [`AdoptionStats::usage_ratio`]).
     pub initial_usage: f64,
 }
 

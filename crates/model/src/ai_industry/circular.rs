@@ -1,8 +1,9 @@
-//! Circular financing (DESIGN §1 link 2): the chipmaker invests in a lab progressively
-//! per GW installed; the lab pays a cloud take-or-pay for that capacity; the cloud buys
-//! the chipmaker's GPUs to provide it, on credit. Every leg — and every other payment
-//! that buys equity or GPUs — is a [`Flow`] in the `flows` table, so a notebook can
-//! see how much of each firm's revenue came back around the loop.
+//! Circular financing (docs/model.md#the-circular-deal): the chipmaker invests in a lab
+//! progressively per GW installed; the lab pays a cloud take-or-pay for that capacity;
+//! the cloud buys the chipmaker's GPUs to provide it, on credit. Every leg — and every
+//! other payment that buys equity or GPUs — is a [`Flow`](crate::money::flows::Flow) in
+//! the `flows` table, so a notebook can see how much of each firm's revenue came back
+//! around the loop.
 //!
 //! The cloud orders the contract's GW evenly over the `deployment_months` before the
 //! contract starts (its quarterly GPU order includes what is due, see `capex`); they
@@ -35,30 +36,40 @@ use crate::money::flows::FlowKind;
 /// Contract GPUs ordered and not yet installed.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PendingCapacity {
+    /// Month the GPUs are installed, in months since the start.
     pub install_month: i32,
+    /// The GPUs' generation.
     pub generation: u32,
+    /// Number of GPUs.
     pub gpus: u64,
+    /// Their power draw, GW.
     pub gw: f64,
 }
 
 /// The deal's state.
 #[derive(Resource, Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CircularDeal {
+    /// The lab that pays take-or-pay and receives the chipmaker's investment (`circular.lab`).
     pub lab: Option<AgentId>,
+    /// The cloud that provides the capacity and buys the GPUs (`circular.cloud`).
     pub cloud: Option<AgentId>,
     /// False once unwound or ended (or when there is no deal).
     pub active: bool,
-    /// GW ordered, and GW installed.
+    /// GW of contract capacity ordered so far.
     pub ordered_gw: f64,
+    /// GW installed and counted as deployed.
     pub deployed_gw: f64,
     /// GW installed since the chipmaker last invested.
     pub uninvested_gw: f64,
+    /// Contract GPUs ordered and not yet installed.
     pub pending: Vec<PendingCapacity>,
     /// Installed contract GPUs by generation, sorted.
     pub contracted_gpus: Vec<(u32, u64)>,
+    /// What the chipmaker has invested in the lab so far, USD (capped at `circular.investment_cap_usd`).
     pub invested_usd: f64,
-    /// Take-or-pay payments (gross), and the market rent passed back to the lab.
+    /// Take-or-pay payments made so far (gross), USD.
     pub paid_usd: f64,
+    /// Market rent the contracted capacity earned, passed back to the lab so far, USD.
     pub credited_usd: f64,
     /// What the cloud paid the chipmaker for the contract's GPUs.
     pub gpus_bought_usd: f64,

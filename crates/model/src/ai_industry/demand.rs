@@ -16,7 +16,9 @@ use crate::common::rng::{Purpose, stream};
 /// One end-user segment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Segment {
+    /// Usage intensity: thousand queries per month before adoption is applied.
     pub kqueries_per_month: f64,
+    /// Price users pay, USD per thousand queries.
     pub price_usd_per_kquery: f64,
     /// Median compute per thousand queries, H100-equivalent hours.
     pub gpu_hours_per_kquery: f64,
@@ -32,6 +34,7 @@ impl Segment {
         self.kqueries_per_month * self.adoption
     }
 
+    /// End-user revenue per month of the segment, USD.
     pub fn revenue_usd(&self) -> f64 {
         self.volume_kqueries_per_month() * self.price_usd_per_kquery
     }
@@ -40,13 +43,16 @@ impl Segment {
 /// The state of end-user demand this month.
 #[derive(Resource, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Demand {
+    /// Consumers' queries.
     pub consumer: Segment,
+    /// Enterprises' queries (their adoption follows `adoption`).
     pub enterprise: Segment,
     /// Log-normal sigma of compute per query around its median.
     pub query_cost_dispersion: f64,
 }
 
 impl Demand {
+    /// The starting demand from the `[demand]` config section, with adoption at 1.
     pub fn from_config(d: &DemandConfig) -> Self {
         Self {
             consumer: Segment {

@@ -1,10 +1,11 @@
-//! Venture capital (DESIGN §1 link 2). Each month VC funds commit new capital and split
-//! it between AI pure plays and other startups: the AI share = base + per_hype × hype +
-//! per_mark_return × the return of their AI marks over the lookback, so it follows the
-//! narrative and how their lab stakes are marked. The AI part waits as dry powder for the
-//! model's labs to raise (`funding`); a 1/`dry_powder_months` slice of it goes each month
-//! to AI startups outside the model. Lab stakes are marked at each lab's last round
-//! (`Lab::valuation_usd`) and at zero once it fails.
+//! Venture capital (docs/model.md#venture-capital-and-funding-rounds). Each month VC
+//! funds commit new capital and split it between AI pure plays and other startups: the
+//! AI share = base + per_hype × hype + per_mark_return × the return of their AI marks
+//! over the lookback, so it follows the narrative and how their lab stakes are marked.
+//! The AI part waits as dry powder for the model's labs to raise (`funding`); a
+//! 1/`dry_powder_months` slice of it goes each month to AI startups outside the model.
+//! Lab stakes are marked at each lab's last round (`Lab::valuation_usd`) and at zero
+//! once it fails.
 
 use bevy_ecs::prelude::*;
 
@@ -18,6 +19,7 @@ use crate::money::ledger::{Ledger, REST_OF_ECONOMY};
 /// A venture-capital fund.
 #[derive(Component, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct VentureFund {
+    /// The fund's name.
     pub name: std::sync::Arc<str>,
     /// Capital allocated to AI and not yet invested.
     pub dry_powder_usd: f64,
@@ -28,6 +30,7 @@ pub struct VentureFund {
 pub struct Venture {
     /// Share of new capital going to AI pure plays.
     pub ai_share: f64,
+    /// New capital going to AI this month, USD (AI share × `venture.new_capital_usd_per_month`).
     pub ai_capital_usd: f64,
     /// Return of the funds' AI marks over the lookback.
     pub mark_return: f64,

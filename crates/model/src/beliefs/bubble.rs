@@ -1,6 +1,6 @@
-//! The Goldfarb–Kirsch bubble index (DESIGN §1 link 10). Goldfarb & Kirsch (2019) rate a
-//! technology boom on four factors, 0–2 each: uncertainty, pure plays, novice investors
-//! and narrative. The model scores them every tick from its own state:
+//! The Goldfarb–Kirsch bubble index (docs/model.md#the-bubble-index). Goldfarb & Kirsch
+//! (2019) rate a technology boom on four factors, 0–2 each: uncertainty, pure plays,
+//! novice investors and narrative. The model scores them every tick from its own state:
 //!
 //! - uncertainty: the spread of AI-revenue forecasts (`forecasts`) and AI capex over AI
 //!   revenue;
@@ -26,27 +26,41 @@ use crate::markets::retail::RetailFlow;
 /// The raw inputs of the four factors.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BubbleInputs {
+    /// Spread of log AI-revenue forecasts at the horizon ([`Forecasts::forecast_dispersion`]).
     pub forecast_dispersion: f64,
+    /// AI capex per year over AI end-user revenue per year.
     pub capex_to_revenue: f64,
+    /// Share of new venture capital going to AI pure plays, 0–1.
     pub ai_capital_share: f64,
+    /// Retail investors' share of gross equity trading in the AI firms, 0–1.
     pub retail_flow_share: f64,
+    /// Share of retail investors who are novices, 0–1.
     pub novice_share: f64,
+    /// The hype level, 0–1.
     pub hype: f64,
 }
 
 /// The four factors' scores (0–2 each) and their inputs.
 #[derive(Resource, Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BubbleIndex {
+    /// The raw inputs scored.
     pub inputs: BubbleInputs,
+    /// Uncertainty: forecast dispersion and capex over revenue, 0–2.
     pub uncertainty: u8,
+    /// Pure plays: the AI share of venture capital, 0–2.
     pub pure_plays: u8,
+    /// Novice investors: retail's share of trading and the novice share, 0–2.
     pub novice_investors: u8,
+    /// Narrative: the hype level, 0–2.
     pub narrative: u8,
     /// The total on the first day scored, the lowest and the highest so far (for the
     /// run summary).
     pub first_total: u8,
+    /// The lowest total so far.
     pub lowest_total: u8,
+    /// The highest total so far.
     pub highest_total: u8,
+    /// Days scored so far.
     pub days_scored: u32,
 }
 

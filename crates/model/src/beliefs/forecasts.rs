@@ -1,12 +1,13 @@
-//! Forecasts and uncertainty (DESIGN §1 link 1). Each forecaster (providers, the
-//! chipmaker, VC funds, institutions) believes in a long-run yearly growth rate of AI
-//! revenue. Beliefs start spread around the demand process's starting growth rate. Each month the realised
-//! growth is evidence, and every forecaster updates like a Bayesian with a normal prior:
-//! belief ← (precision·belief + τ·realised)/(precision + τ), precision ← precision + τ,
-//! where the evidence's precision τ = `evidence_precision_per_month` × coverage² and
-//! coverage = AI revenue / AI capex (at most 1). While revenue covers little of what is
-//! spent, a month of it says little about whether the spending will pay, so the spread
-//! of beliefs stays wide; it narrows only as revenue materialises.
+//! Forecasts and uncertainty (docs/model.md#forecasts-and-uncertainty). Each forecaster
+//! (providers, the chipmaker, VC funds, institutions) believes in a long-run yearly
+//! growth rate of AI revenue. Beliefs start spread around the demand process's starting
+//! growth rate. Each month the realised growth is evidence, and every forecaster
+//! updates like a Bayesian with a normal prior: belief ← (precision·belief +
+//! τ·realised)/(precision + τ), precision ← precision + τ, where the evidence's
+//! precision τ = `evidence_precision_per_month` × coverage² and coverage = AI revenue /
+//! AI capex (at most 1). While revenue covers little of what is spent, a month of it
+//! says little about whether the spending will pay, so the spread of beliefs stays
+//! wide; it narrows only as revenue materialises.
 
 use std::collections::VecDeque;
 
@@ -27,6 +28,7 @@ pub struct Forecaster {
 }
 
 impl Forecaster {
+    /// A belief in `belief_growth` with standard deviation `dispersion` (precision 1 / dispersion²).
     pub fn new(belief_growth: f64, dispersion: f64) -> Self {
         Self {
             belief_growth,

@@ -18,7 +18,9 @@ use crate::markets::index::AiIndex;
 /// The hype state.
 #[derive(Resource, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Narrative {
+    /// The hype level, 0–1.
     pub hype: f64,
+    /// The level hype mean-reverts towards, 0–1: set by revenue growth and the AI index's drawdown.
     pub target: f64,
     /// Yearly growth of end-user AI revenue over the last (up to) twelve months.
     pub revenue_growth: f64,
@@ -30,6 +32,7 @@ pub struct Narrative {
 }
 
 impl Narrative {
+    /// A narrative starting at `initial_hype`, with the target there too (`narrative.initial_hype`).
     pub fn new(initial_hype: f64) -> Self {
         Self {
             hype: initial_hype,

@@ -1,4 +1,5 @@
-//! Finding agents: the directory from stable [`AgentId`]s to bevy entities, and the key agents systems look up directly.
+//! Finding agents: the directory from stable [`AgentId`]s to bevy entities, and the key
+//! agents systems look up directly.
 
 use bevy_ecs::prelude::{Entity, Resource};
 
@@ -11,6 +12,7 @@ pub struct Directory {
 }
 
 impl Directory {
+    /// Registers the entity of an agent (growing the table as needed).
     pub fn insert(&mut self, id: AgentId, entity: Entity) {
         let index = id.0 as usize;
         if self.entities.len() <= index {
@@ -37,6 +39,8 @@ impl Directory {
 /// Agents other systems need to find directly.
 #[derive(Resource, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct KeyAgents {
+    /// The chipmaker.
     pub chipmaker: AgentId,
+    /// The data-centre sponsors, in spawn order.
     pub sponsors: Vec<AgentId>,
 }

@@ -10,37 +10,66 @@ use crate::common::ids::AgentId;
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum EventKind {
+    /// A GPU generation ships.
     GenerationRelease,
+    /// A provider buys GPUs from the chipmaker.
     GpuOrder,
+    /// A new data-centre building is commissioned.
     DatacenterCommissioned,
+    /// A vacant building is let to a new tenant.
     DatacenterRelet,
+    /// GPU book value is written down.
     Impairment,
+    /// GPU cohorts are retired and their remaining book value written off.
     Retirement,
+    /// A landlord grants a tenant a rent cut.
     LeaseRentCut,
+    /// A tenant leaves at a break or option date.
     LeaseBreak,
+    /// A tenant stops paying its rent.
     LeaseDefault,
+    /// A lease ends at term with the building unused.
     LeaseExpiry,
+    /// A lab closes a funding round.
     FundingRound,
+    /// A lab runs out of cash and fails.
     LabFailure,
+    /// An imposed shock starts.
     Shock,
+    /// A tenant's stress at a lease first reaches `leases.stress_event_threshold`.
     TenantStress,
+    /// A bond or tranche is issued.
     SecurityIssued,
+    /// A security's rating is lowered.
     RatingDowngrade,
+    /// A security's rating is raised.
     RatingUpgrade,
+    /// A lease-back tenant leaves within the guarantee period and the guarantee pays.
     GuaranteeCalled,
+    /// An SPV cannot pay its bonds and the sponsor buys the building.
     SpvDefault,
+    /// A pooled lease ends and the sponsor buys its loan out of the pool.
     CollateralEnded,
+    /// A security's principal is written down.
     TrancheLoss,
+    /// A hedge fund breaches its leverage cap and must shed assets.
     MarginCall,
+    /// An institution sells under constraint.
     ForcedSale,
+    /// Forced sales push a security's price down.
     FireSaleMarkdown,
+    /// A fund's equity is gone and it is liquidated.
     FundFailure,
+    /// A lab ships a frontier model.
     ModelRelease,
+    /// A listed firm reports quarterly earnings.
     Earnings,
+    /// A failed lab's take-or-pay contract ends early.
     ContractUnwound,
 }
 
 impl EventKind {
+    /// The name used in the `kind` column of the `events` table.
     pub fn label(self) -> &'static str {
         match self {
             EventKind::GenerationRelease => "generation_release",
@@ -175,12 +204,19 @@ pub struct Event {
     /// Position in the run's event sequence (0, 1, 2 …): the order things happened,
     /// also within a tick.
     pub sequence: u64,
+    /// Tick the event happened on (trading days since the start).
     pub tick: u32,
+    /// Date it happened on, in days since 1970-01-01.
     pub date: i32,
+    /// What happened.
     pub kind: EventKind,
+    /// The agent the event is about (see [`EventKind::meaning`] for who it is per kind).
     pub agent: AgentId,
+    /// The other party, if any.
     pub counterparty: Option<AgentId>,
+    /// The amount involved, if any, USD.
     pub amount_usd: Option<f64>,
+    /// A short description.
     pub detail: String,
 }
 
@@ -224,25 +260,40 @@ pub fn event_kinds_markdown() -> String {
 pub struct EventLog {
     pending: Vec<Event>,
     recorded: u64,
+    /// Counts and sums over the whole run so far.
     pub totals: Totals,
 }
 
 /// Counts and sums over the whole run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Totals {
+    /// Rent cuts granted.
     pub lease_rent_cuts: u32,
+    /// Leases broken at a break or option date.
     pub lease_breaks: u32,
+    /// Leases defaulted on.
     pub lease_defaults: u32,
+    /// GPU impairments, USD.
     pub impairments_usd: f64,
+    /// Book value written off at GPU retirements, USD.
     pub retirements_usd: f64,
+    /// Funding rounds closed by labs.
     pub funding_rounds: u32,
+    /// Labs that failed.
     pub lab_failures: u32,
+    /// GPU generations released.
     pub generations_released: u32,
+    /// Bonds and tranches issued.
     pub securities_issued: u32,
+    /// Rating downgrades.
     pub downgrades: u32,
+    /// Hedge-fund margin calls.
     pub margin_calls: u32,
+    /// Proceeds of forced sales, USD.
     pub forced_sales_usd: f64,
+    /// Principal written down on securities, USD.
     pub tranche_losses_usd: f64,
+    /// Lease-back guarantees called.
     pub guarantees_called: u32,
 }
 

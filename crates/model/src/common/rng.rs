@@ -15,18 +15,31 @@ use rand_chacha::ChaCha8Rng;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
 pub enum Purpose {
+    /// Starting-state draws at setup (e.g. which retail investors are novices).
     Setup = 1,
+    /// Monthly shocks to end-user demand.
     Demand = 2,
+    /// Whether a lab's funding round succeeds.
     Funding = 3,
+    /// Lease renegotiation decisions.
     Leases = 4,
+    /// Retail investors' daily strategy switches.
     RetailSwitch = 5,
+    /// Daily idiosyncratic noise in listed firms' prices.
     PriceNoise = 6,
+    /// Daily noise in the hype level.
     Narrative = 7,
+    /// Frontier model releases' capability gains.
     News = 8,
+    /// Enterprise adopters' pilots, decisions and churn.
     Adoption = 9,
+    /// Forecasters' starting beliefs.
     Forecast = 10,
+    /// Venture capital's draws (no system draws from this purpose yet).
     Venture = 11,
+    /// The daily shock common to the AI sector's prices.
     SectorNoise = 12,
+    /// Regions: the starting growth deviations, their quarterly shocks and the shuffle of data-centre ranks.
     Macro = 13,
 }
 

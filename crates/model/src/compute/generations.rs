@@ -8,13 +8,15 @@ use bubblesim_config::GpuConfig;
 
 use crate::common::ids::AgentId;
 
-/// Hours in a year and in an average month.
+/// Hours in an average (365.25-day) year.
 pub const HOURS_PER_YEAR: f64 = 8766.0;
+/// Hours in an average month: a twelfth of [`HOURS_PER_YEAR`].
 pub const HOURS_PER_MONTH: f64 = HOURS_PER_YEAR / 12.0;
 
 /// One GPU generation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Generation {
+    /// Position in release order, 0 = the oldest generation installed at the start.
     pub index: u32,
     /// Throughput relative to an H100.
     pub performance_h100: f64,
@@ -41,7 +43,9 @@ impl Generation {
 /// Every generation released so far, oldest first, and when the next one ships.
 #[derive(Resource, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Generations {
+    /// The generations, oldest first; a generation's `index` is its position here.
     pub list: Vec<Generation>,
+    /// Month (relative to the start) the next generation ships; then every `gpus.release_cadence_months`.
     pub next_release_month: u32,
 }
 
@@ -65,10 +69,12 @@ impl Generations {
         }
     }
 
+    /// The most recently released generation.
     pub fn newest(&self) -> &Generation {
         self.list.last().expect("at least one generation (validated)")
     }
 
+    /// The generation with this index.
     pub fn get(&self, index: u32) -> &Generation {
         &self.list[index as usize]
     }
@@ -125,19 +131,30 @@ pub fn economic_value_per_gpu_usd(
 /// A cohort of identical GPUs bought together.
 #[derive(Component, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GpuCohort {
+    /// The provider (hyperscaler or cloud) that owns the GPUs and books their value.
     pub owner: AgentId,
+    /// The data-centre building that hosts them.
     pub datacenter: AgentId,
+    /// Index of its generation in [`Generations`].
     pub generation: u32,
+    /// Number of GPUs in the cohort.
     pub gpus: u32,
+    /// Price paid per GPU, USD.
     pub price_usd_per_gpu: f64,
     /// Month (relative to the start) the cohort was installed or will be, when its data
     /// centre completes. It earns nothing before.
     pub install_month: i32,
+    /// Book value (USD): the price paid, depreciated straight-line over `gpus.accounting_life_years`, less impairments.
     pub book_value_usd: f64,
+    /// Present value of the cohort's expected rents net of power (USD), revalued monthly.
     pub economic_value_usd: f64,
+    /// This month's rent per GPU-hour (USD): the market rent per H100-equivalent hour × its performance.
     pub rent_usd_per_gpu_hour: f64,
+    /// Share of its hours rented out this month, 0 … 1 (0 while not in service).
     pub utilisation: f64,
+    /// Whether a quarterly impairment test has written it down to its economic value.
     pub impaired: bool,
+    /// Whether it has been retired (past its physical life, or rent below power cost) and written off.
     pub retired: bool,
     /// The tick it was retired on (meaningful once `retired`): the recorder writes a
     /// retired cohort once more, then no longer.
@@ -150,6 +167,7 @@ impl GpuCohort {
         !self.retired && self.install_month <= month as i32
     }
 
+    /// Years since installation at calendar month `month` (0 before it is installed).
     pub fn age_years(&self, month: u32) -> f64 {
         f64::from(month as i32 - self.install_month).max(0.0) / 12.0
     }

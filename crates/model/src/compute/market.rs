@@ -21,11 +21,16 @@ use crate::firms::roles::AiSeller;
 /// This month's compute market.
 #[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ComputeMarket {
+    /// This month's rent per H100-equivalent hour (USD): the cost-based rent × scarcity, kept within
+    /// `compute_market.min_rent_usd_per_h100_hour` … `compute_market.max_rent_usd_per_h100_hour`.
     pub rent_usd_per_h100_hour: f64,
     /// Rent that just recovers the newest generation's cost at target utilisation.
     pub cost_based_rent_usd_per_h100_hour: f64,
+    /// The AI sellers' compute demand this month, in H100-equivalent hours.
     pub demand_h100_hours: f64,
+    /// The fleet's capacity this month, in H100-equivalent hours.
     pub supply_h100_hours: f64,
+    /// Hours actually rented this month (H100-equivalent): demand, capped by the capacity whose rent covers its power.
     pub dispatched_h100_hours: f64,
     /// Share of demand that found capacity (1 unless capacity is short).
     pub served_share: f64,
@@ -36,6 +41,7 @@ pub struct ComputeMarket {
 }
 
 impl ComputeMarket {
+    /// Utilisation of generation `generation` this month, 0 … 1 (0 for one not in the fleet).
     pub fn utilisation(&self, generation: u32) -> f64 {
         self.utilisation_by_generation.get(generation as usize).copied().unwrap_or(0.0)
     }

@@ -42,22 +42,32 @@ pub fn release_generations(params: Res<Params>, clock: Res<Clock>, mut generatio
 /// Write-downs booked this month per owner, in id order.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct OwnerCharges {
+    /// Straight-line depreciation, USD.
     pub depreciation_usd: f64,
+    /// Write-downs to economic value at the quarterly impairment test, USD.
     pub impairment_usd: f64,
+    /// Cohorts impaired this month.
     pub impaired_cohorts: u32,
+    /// Book value written off on retirement, USD.
     pub retirement_usd: f64,
+    /// Cohorts retired this month.
     pub retired_cohorts: u32,
 }
 
 /// What revaluing a cohort this month depends on besides the cohort.
 #[derive(Debug, Clone, Copy)]
 pub struct RevaluationMonth<'a> {
+    /// The `gpus` configuration: lives, discount rate, electricity price and impairment trigger.
     pub gpus: &'a GpuConfig,
+    /// The generations released so far.
     pub generations: &'a Generations,
     /// The expected yearly decline of rents (from the release cadence).
     pub rent_decline_per_year: f64,
+    /// The calendar month (relative to the start).
     pub month: u32,
+    /// The current tick, stamped on the cohorts retired now.
     pub tick: u32,
+    /// Whether this month starts a quarter: the impairment test runs then.
     pub quarter_start: bool,
 }
 

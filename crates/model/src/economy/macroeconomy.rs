@@ -17,8 +17,9 @@
 //!   workers AI has displaced and who have not yet found new work. Jobs are automated in
 //!   proportion to enterprise AI revenue above its level at the start (labour cost
 //!   replaced per dollar of AI revenue ÷ the wage), saturating at the automatable share
-//!   of the labour force; displaced workers are re-employed at a monthly rate. So success can hurt: revenue that catches up with capex displaces
-//!   workers, their lost wages cut consumption, and the output gap widens.
+//!   of the labour force; displaced workers are re-employed at a monthly rate. So
+//!   success can hurt: revenue that catches up with capex displaces workers, their lost
+//!   wages cut consumption, and the output gap widens.
 
 use std::collections::VecDeque;
 
@@ -61,9 +62,13 @@ struct Start {
 /// The economy this month (flows at annual rates, USD).
 #[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Economy {
+    /// GDP: consumption + AI investment + other investment + the rest.
     pub gdp_usd_per_year: f64,
+    /// Household consumption.
     pub consumption_usd_per_year: f64,
+    /// AI investment: the model's GPU purchases and data-centre construction, scaled to the nation's.
     pub ai_investment_usd_per_year: f64,
+    /// Business investment outside AI.
     pub other_investment_usd_per_year: f64,
     /// Government and net exports.
     pub rest_usd_per_year: f64,
@@ -77,7 +82,9 @@ pub struct Economy {
     pub ai_contribution_to_growth_yoy: f64,
     /// AI's contribution ÷ GDP growth, when growth is positive (else NaN).
     pub ai_share_of_growth_yoy: f64,
+    /// Workers employed.
     pub employment: f64,
+    /// Share of the labour force (`macro.labour_force`) out of work, 0 … 1.
     pub unemployment_rate: f64,
     /// Jobs automated by enterprise AI since the start.
     pub automated_jobs: f64,
@@ -87,16 +94,19 @@ pub struct Economy {
     pub equity_wealth_change_usd: f64,
     /// Chipmaker market cap ÷ carmaker market cap (NaN without a carmaker).
     pub chipmaker_to_carmaker_cap: f64,
-    /// Data centres' grid connections in use and the GPUs' power draw, in GW.
+    /// Data centres' grid connections in use, GW.
     pub datacenter_connected_gw: f64,
+    /// Power drawn by the GPUs in service (GPUs × power per GPU × utilisation), GW.
     pub gpu_power_draw_gw: f64,
+    /// Grid capacity available to data centres this month, GW.
     pub grid_capacity_gw: f64,
     /// Buildings whose construction is done but which wait for a grid connection.
     pub buildings_waiting_for_grid: u32,
-    /// Over the run so far: AI's share of GDP in the first month, the highest
-    /// unemployment rate and the lowest year-on-year GDP growth (NaN in the first year).
+    /// AI investment's share of GDP in the first month.
     pub first_ai_share_of_gdp: f64,
+    /// The highest unemployment rate so far.
     pub peak_unemployment_rate: f64,
+    /// The lowest year-on-year GDP growth so far (NaN in the first year).
     pub lowest_gdp_growth_yoy: f64,
     /// Employment before displacement: what Okun's law allows (it adjusts gradually).
     cyclical_employment: f64,

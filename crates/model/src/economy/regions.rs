@@ -20,24 +20,31 @@ use crate::economy::macroeconomy::Economy;
 /// One region this quarter.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Region {
+    /// Its share of the nation's non-AI output (a Zipf law, `regions.activity_concentration`).
     pub activity_share: f64,
+    /// Its share of data-centre construction, and so of the nation's AI investment (`regions.datacenter_concentration`).
     pub datacenter_share: f64,
     /// Log deviation of its non-AI output from its share of the nation's.
     pub level_deviation: f64,
     /// Its growth's persistent deviation from the nation's (per year).
     pub growth_deviation_per_year: f64,
+    /// Its GDP at an annual rate (USD): its non-AI output plus its AI investment.
     pub gdp_usd_per_year: f64,
+    /// Its AI investment at an annual rate (USD): the nation's × `datacenter_share`.
     pub ai_investment_usd_per_year: f64,
     /// Annualised growth over the last quarter (NaN before the first).
     pub growth_annualised: f64,
+    /// Quarters of negative growth running.
     pub negative_quarters: u32,
 }
 
 impl Region {
+    /// In recession: two quarters of negative growth running.
     pub fn in_recession(&self) -> bool {
         self.negative_quarters >= 2
     }
 
+    /// Near recession: not in recession, but annualised growth below `threshold` (`regions.near_recession_growth_per_year`).
     pub fn near_recession(&self, threshold: f64) -> bool {
         !self.in_recession() && self.growth_annualised < threshold
     }
@@ -46,8 +53,11 @@ impl Region {
 /// All regions, in index order.
 #[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Regions {
+    /// The regions, by index.
     pub regions: Vec<Region>,
+    /// Regions in recession this quarter.
     pub in_recession: u32,
+    /// Regions near recession this quarter.
     pub near_recession: u32,
     /// The most regions in recession at once so far.
     pub most_in_recession: u32,

@@ -27,6 +27,7 @@ use crate::firms::roles::AiSeller;
 /// The shift of every interest rate since the start (the rate shock).
 #[derive(Resource, Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rates {
+    /// The rise of every rate since the start: `shock.rate_rise` from `shock.start_month`, else 0 (0.01 = one point).
     pub rise: f64,
 }
 

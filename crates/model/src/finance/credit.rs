@@ -124,18 +124,27 @@ pub fn tranche_default_probability(pd: f64, rho: f64, lgd: f64, attach: f64) -> 
 /// Rating grades, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Rating {
+    /// AAA — the highest grade.
     Aaa,
+    /// AA — very high quality.
     Aa,
+    /// A — upper-medium grade.
     A,
+    /// BBB — the lowest investment grade.
     Bbb,
+    /// BB — the highest speculative (high-yield) grade.
     Bb,
+    /// B — highly speculative.
     B,
+    /// CCC/C — the lowest grades, taken together: substantial risk of default.
     Ccc,
 }
 
 impl Rating {
+    /// Every grade, best first.
     pub const ALL: [Rating; 7] = [Rating::Aaa, Rating::Aa, Rating::A, Rating::Bbb, Rating::Bb, Rating::B, Rating::Ccc];
 
+    /// The grade as written in the traces (S&P style; `CCC/C` for the lowest).
     pub fn label(self) -> &'static str {
         match self {
             Rating::Aaa => "AAA",

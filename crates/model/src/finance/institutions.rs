@@ -1,11 +1,11 @@
-//! Institutional investors (DESIGN §1 link 6, §4): pension funds, insurers, mutual funds
-//! and leveraged hedge funds. Each holds cash, shares of the listed AI firms and units
-//! of lease-backed securities (a unit is the whole tranche, so holdings are shares of
-//! it), marked to market every tick. They buy securities at issue, pro rata to how far
-//! each is below its target allocation and within its cash, and only down to its
-//! minimum rating; whatever they do not buy the sponsor keeps. Coupons and principal
-//! reach them monthly in proportion to their units. What they are forced to sell, and
-//! when, is in `fire_sales`.
+//! Institutional investors (docs/model.md#institutional-investors): pension funds,
+//! insurers, mutual funds and leveraged hedge funds. Each holds cash, shares of the
+//! listed AI firms and units of lease-backed securities (a unit is the whole tranche,
+//! so holdings are shares of it), marked to market every tick. They buy securities at
+//! issue, pro rata to how far each is below its target allocation and within its cash,
+//! and only down to its minimum rating; whatever they do not buy the sponsor keeps.
+//! Coupons and principal reach them monthly in proportion to their units. What they are
+//! forced to sell, and when, is in `fire_sales`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -28,13 +28,18 @@ use bubblesim_config::Config;
 /// The kinds of institution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum InstitutionKind {
+    /// A pension fund.
     Pension,
+    /// An insurer: it must sell holdings downgraded below its minimum rating.
     Insurer,
+    /// A mutual fund: its investors buy in or redeem as it beats or lags its benchmark.
     MutualFund,
+    /// A hedge fund: leveraged with prime-broker loans, so it can face margin calls.
     HedgeFund,
 }
 
 impl InstitutionKind {
+    /// The kind as written in config (`institutions.kind`) and the traces.
     pub fn label(self) -> &'static str {
         match self {
             InstitutionKind::Pension => "pension",
@@ -44,6 +49,7 @@ impl InstitutionKind {
         }
     }
 
+    /// Reads a kind as written in config (`institutions.kind`).
     pub fn from_label(label: &str) -> Option<Self> {
         [Self::Pension, Self::Insurer, Self::MutualFund, Self::HedgeFund]
             .into_iter()
@@ -54,6 +60,7 @@ impl InstitutionKind {
 /// A hedge fund's standing with its lenders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MarginState {
+    /// No margin call today (institutions that do not borrow always stay here).
     Normal,
     /// Met a margin call today.
     MarginCall,
@@ -62,6 +69,7 @@ pub enum MarginState {
 }
 
 impl MarginState {
+    /// The state as written in the traces.
     pub fn label(self) -> &'static str {
         match self {
             MarginState::Normal => "normal",
@@ -74,25 +82,34 @@ impl MarginState {
 /// Units of one asset: shares of a listed firm, or a share of a whole tranche.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Holding {
+    /// The listed firm (shares) or the security (tranche).
     pub asset: AgentId,
+    /// Shares of the firm, or the share (0–1) of the whole tranche.
     pub units: f64,
 }
 
 /// A sale an insurer must finish within its window.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PendingSale {
+    /// The security to sell.
     pub asset: AgentId,
+    /// Units to sell each trading day: the holding when the sale began /
+    /// `fire_sales.insurer_sale_window_days`.
     pub units_per_day: f64,
+    /// Trading days left in the window.
     pub days_left: u32,
 }
 
 /// An institutional investor.
 #[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Institution {
+    /// Pension fund, insurer, mutual fund or hedge fund (`institutions.kind`).
     pub kind: InstitutionKind,
+    /// The group's `institutions.name` and the member's number, e.g. `pension-1`.
     pub name: Arc<str>,
     /// The lowest rating it buys (insurers must also sell below investment grade).
     pub min_rating: Rating,
+    /// Cash, USD (earns the risk-free rate).
     pub cash_usd: f64,
     /// Borrowed from prime brokers (hedge funds).
     pub borrowing_usd: f64,
@@ -108,16 +125,20 @@ pub struct Institution {
     pub fund_units: f64,
     /// NAV per unit on each month's first trading day, newest last (at most 13).
     pub nav_per_unit_history: Vec<f64>,
+    /// Its standing with its lenders (only hedge funds leave `Normal`).
     pub margin_state: MarginState,
+    /// Sales below its rating limit still under way (insurers), sorted by asset.
     pub pending_sales: Vec<PendingSale>,
-    /// Today's forced sales and investor flows (mutual funds), USD.
+    /// Today's forced sales, USD.
     pub forced_sales_today_usd: f64,
+    /// Today's net flow from the fund's own investors, USD (negative = redemptions).
     pub flow_today_usd: f64,
     /// Coupons received since the start.
     pub coupons_received_usd: f64,
 }
 
 impl Institution {
+    /// Units held of `asset` (0 when it holds none).
     pub fn units_of(&self, asset: AgentId) -> f64 {
         self.holdings
             .binary_search_by_key(&asset, |h| h.asset)
@@ -138,10 +159,12 @@ impl Institution {
         }
     }
 
+    /// Every holding at today's marks, USD.
     pub fn holdings_value_usd(&self, marks: &Marks) -> f64 {
         self.holdings.iter().map(|h| marks.value_usd(h.asset, h.units)).sum()
     }
 
+    /// Cash plus holdings at today's marks, USD.
     pub fn gross_assets_usd(&self, marks: &Marks) -> f64 {
         self.cash_usd + self.holdings_value_usd(marks)
     }
@@ -176,6 +199,7 @@ impl Institution {
 /// What an asset is, for holdings by class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum AssetClass {
+    /// Shares of a listed AI firm.
     Equity,
     /// Rated BBB or better.
     InvestmentGrade,
@@ -186,7 +210,9 @@ pub enum AssetClass {
 /// The value of one unit of an asset now.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Mark {
+    /// USD per unit: the share price, or the whole tranche's market value.
     pub value_per_unit: f64,
+    /// Equity, or the security's class by its rating.
     pub class: AssetClass,
 }
 
@@ -218,10 +244,12 @@ impl Marks {
         Self { marks }
     }
 
+    /// The mark of `asset` (None unless it is a listed firm or a security).
     pub fn get(&self, asset: AgentId) -> Option<Mark> {
         self.marks.get(&asset).copied()
     }
 
+    /// `units` of `asset` at its mark, USD (0 for an asset without one).
     pub fn value_usd(&self, asset: AgentId, units: f64) -> f64 {
         self.get(asset).map_or(0.0, |m| m.value_per_unit * units)
     }

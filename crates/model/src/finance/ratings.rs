@@ -1,12 +1,13 @@
-//! Credit assessment and ratings (DESIGN §1, link 6; §5). Each month the model
-//! re-assesses every security from the state of its collateral: tenants' modelled
-//! default and exit probabilities (set at each renegotiation window from their stress),
-//! buildings' values at the market rent (which falls with vacancy), an SPV's cash and
-//! guarantee. That gives the one-year probability that holders lose money, the expected
-//! loss and the model price. The rating agency moves its own estimate only part of the
-//! way towards the model's at each review (`lag_quarters`) and shades it down
-//! (`optimism`); it reviews every quarter and whenever a deal's collateral has an event.
-//! A rating is the grade whose historical default rate is nearest the agency's estimate.
+//! Credit assessment and ratings (docs/model.md#credit-risk-prices-and-ratings). Each
+//! month the model re-assesses every security from the state of its collateral:
+//! tenants' modelled default and exit probabilities (set at each renegotiation window
+//! from their stress), buildings' values at the market rent (which falls with vacancy),
+//! an SPV's cash and guarantee. That gives the one-year probability that holders lose
+//! money, the expected loss and the model price. The rating agency moves its own
+//! estimate only part of the way towards the model's at each review (`lag_quarters`)
+//! and shades it down (`optimism`); it reviews every quarter and whenever a deal's
+//! collateral has an event. A rating is the grade whose historical default rate is
+//! nearest the agency's estimate.
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;

@@ -23,13 +23,16 @@ use crate::real_estate::leases::{Lease, LeaseStatus};
 pub enum SecurityClass {
     /// An SPV's bond, backed by one lease-back and its building.
     LeaseBond,
+    /// A pool's senior tranche: paid first, written off last.
     Senior,
+    /// A pool's middle tranche, between the equity and senior tranches.
     Mezzanine,
     /// The first-loss tranche of a pool, kept by the sponsor.
     Equity,
 }
 
 impl SecurityClass {
+    /// The class as written in the traces.
     pub fn label(self) -> &'static str {
         match self {
             SecurityClass::LeaseBond => "lease_bond",
@@ -43,6 +46,7 @@ impl SecurityClass {
 /// A bond or tranche.
 #[derive(Component, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Security {
+    /// An SPV's bond, or which tranche of a pool.
     pub class: SecurityClass,
     /// The SPV or pool whose cash flows pay it.
     pub issuer: AgentId,
@@ -52,10 +56,13 @@ pub struct Security {
     pub proceeds_to: AgentId,
     /// Principal outstanding and coupon.
     pub tranche: Tranche,
+    /// Principal at issue, USD.
     pub original_principal_usd: f64,
-    /// Attachment and detachment at issue, as shares of the pool's loans.
+    /// Attachment point at issue, share of the pool's loans (0 for SPV bonds).
     pub attachment: f64,
+    /// Detachment point at issue, share of the pool's loans (1 for senior tranches and SPV bonds).
     pub detachment: f64,
+    /// Month of issue, counted from the start month (`Clock::month`).
     pub issue_month: i32,
     /// False until the primary market has sold it.
     pub placed: bool,
@@ -67,15 +74,17 @@ pub struct Security {
     pub rating: Option<Rating>,
     /// The agency's estimate of the one-year default probability (lags the model).
     pub agency_default_probability: f64,
-    /// Modelled one-year probability that holders lose money, and expected loss (share
-    /// of principal).
+    /// Modelled one-year probability that holders lose money.
     pub model_default_probability: f64,
+    /// Modelled expected loss, share of principal.
     pub expected_loss: f64,
     /// Price per 100 of principal from the model, before fire-sale discounts.
     pub fair_price: f64,
     /// Log discount from forced sales (≤ 0), decaying towards 0.
     pub fire_sale_discount: f64,
+    /// Principal written off so far, USD.
     pub realised_loss_usd: f64,
+    /// Interest due but unpaid so far, USD.
     pub interest_shortfall_usd: f64,
     /// A rating review is due now (a collateral event happened).
     pub review_due: bool,
@@ -139,21 +148,29 @@ pub fn par_coupon(params: &Params, expected_loss: f64) -> f64 {
 /// A loan in a pool: the building's lease and the debt raised against it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Collateral {
+    /// The wholesale lease whose rent serves the loan.
     pub lease: AgentId,
+    /// The building let under it.
     pub datacenter: AgentId,
+    /// The loan: `securitisation.advance_rate` × the building's value at pooling, USD.
     pub loan_usd: f64,
+    /// False once the lease has ended (default, break, expiry) and the sponsor bought the loan out.
     pub performing: bool,
 }
 
 /// A sponsor's pool of lease loans and its tranches (senior first).
 #[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Pool {
+    /// The sponsor whose leases back it and who receives what the waterfall leaves.
     pub sponsor: AgentId,
+    /// Its loans, one per lease.
     pub collateral: Vec<Collateral>,
+    /// Its securities: senior, mezzanine, equity.
     pub tranches: Vec<AgentId>,
 }
 
 impl Pool {
+    /// Principal of the loans still performing, USD.
     pub fn performing_balance_usd(&self) -> f64 {
         self.collateral.iter().filter(|c| c.performing).map(|c| c.loan_usd).sum()
     }
@@ -163,12 +180,17 @@ impl Pool {
 /// defaults or leaves) and what the building would fetch.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LoanRisk {
+    /// The loan, USD.
     pub loan_usd: f64,
+    /// One-year probability that the tenant defaults or leaves (1 once the lease has ended).
     pub loss_event_probability: f64,
+    /// Median price of a forced sale of the building (its liquidation value), USD.
     pub sale_value_usd: f64,
 }
 
 impl LoanRisk {
+    /// The risk of a loan against `lease`: its tenant's default and exit probabilities
+    /// combined, or a certain loss event once the lease is no longer active.
     pub fn of(lease: &Lease, loan_usd: f64, sale_value_usd: f64) -> Self {
         let probability = if lease.status == LeaseStatus::Active {
             1.0 - (1.0 - lease.default_probability_1y) * (1.0 - lease.exit_probability_1y)
@@ -275,13 +297,16 @@ pub fn assess_spv_bond(
 /// Interest and principal paid this month on whole tranches, for their holders.
 #[derive(Resource, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SecurityCashflows {
+    /// What each security was paid this month, by its id.
     pub paid: BTreeMap<AgentId, TranchePaid>,
 }
 
 /// What one whole tranche received this month.
 #[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TranchePaid {
+    /// Coupon paid, USD.
     pub interest_usd: f64,
+    /// Principal repaid (amortisation, pay-downs, recoveries), USD.
     pub principal_usd: f64,
 }
 

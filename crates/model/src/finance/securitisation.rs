@@ -1,15 +1,16 @@
-//! Securitisation (DESIGN §1, link 6). Each quarter a sponsor with `pool_size` paying
-//! wholesale leases not yet pooled borrows against them through a pool: a loan of
-//! `advance_rate` × the building's value per lease, cut into senior / mezzanine / equity
-//! tranches by attachment point. Senior and mezzanine tranches are sold to investors at
-//! a par coupon (risk-free + liquidity premium + expected loss) the same day; the sponsor
-//! keeps the equity tranche and whatever investors did not buy. From the next month the pooled leases'
-//! rent runs through the waterfall: losses are written off from the bottom, interest is
-//! paid senior first, and a breached coverage test diverts the rest to the senior
-//! tranche; what is left goes back to the sponsor. When a pooled lease ends (default,
-//! break, expiry) its loan stops performing: the sponsor buys it out at the building's
-//! liquidation value, which repays principal senior first (before the coverage test),
-//! and the shortfall is a loss written off from the bottom.
+//! Securitisation (docs/model.md#securitisation-and-the-waterfall). Each quarter a
+//! sponsor with `pool_size` paying wholesale leases not yet pooled borrows against them
+//! through a pool: a loan of `advance_rate` × the building's value per lease, cut into
+//! senior / mezzanine / equity tranches by attachment point. Senior and mezzanine
+//! tranches are sold to investors at a par coupon (risk-free + liquidity premium +
+//! expected loss) the same day; the sponsor keeps the equity tranche and whatever
+//! investors did not buy. From the next month the pooled leases' rent runs through the
+//! waterfall: losses are written off from the bottom, interest is paid senior first,
+//! and a breached coverage test diverts the rest to the senior tranche; what is left
+//! goes back to the sponsor. When a pooled lease ends (default, break, expiry) its loan
+//! stops performing: the sponsor buys it out at the building's liquidation value, which
+//! repays principal senior first (before the coverage test), and the shortfall is a
+//! loss written off from the bottom.
 
 use bevy_ecs::prelude::*;
 

@@ -8,6 +8,7 @@
 /// One tranche, most senior first in a structure.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tranche {
+    /// Principal outstanding, USD.
     pub principal_usd: f64,
     /// Coupon per year on outstanding principal.
     pub coupon: f64,
@@ -16,10 +17,13 @@ pub struct Tranche {
 /// What one tranche received and lost this month.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TranchePayment {
+    /// Interest paid, USD.
     pub interest_paid_usd: f64,
     /// Interest due but not paid (cash ran out before this tranche).
     pub interest_shortfall_usd: f64,
+    /// Principal paid down by a breached coverage test (senior tranche only), USD.
     pub principal_paid_usd: f64,
+    /// Principal written off, USD.
     pub loss_usd: f64,
 }
 

@@ -7,10 +7,15 @@ use bevy_ecs::prelude::Component;
 /// The kinds of firm in the economy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum FirmKind {
+    /// A private AI lab: sells AI products to end users and rents compute, funded by equity rounds.
     Lab,
+    /// A listed platform firm with its own AI products, a GPU fleet it rents out and a core business.
     Hyperscaler,
+    /// A listed, levered neocloud that rents GPU capacity to AI sellers.
     Cloud,
+    /// The listed GPU maker.
     Chipmaker,
+    /// A private-equity sponsor that owns data-centre buildings and leases them to tenants.
     Sponsor,
     /// A special-purpose vehicle that owns one building and issues bonds against its lease.
     Spv,
@@ -36,7 +41,9 @@ impl FirmKind {
 /// A firm's identity and whether it still operates.
 #[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Firm {
+    /// What kind of firm it is.
     pub kind: FirmKind,
+    /// The firm's unique name, as in the traces.
     pub name: Arc<str>,
     /// False once a lab has failed.
     pub active: bool,

@@ -5,7 +5,9 @@ use bevy_ecs::prelude::Component;
 /// A listed firm's equity and its market price.
 #[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Listed {
+    /// Shares outstanding.
     pub shares: f64,
+    /// Share price, USD.
     pub price_usd: f64,
     /// Highest price so far (for drawdowns).
     pub peak_price_usd: f64,
@@ -27,6 +29,7 @@ pub struct Listed {
 }
 
 impl Listed {
+    /// A listed firm in the AI index, with `price_usd` also its starting peak and fundamental value.
     pub fn new(shares: f64, price_usd: f64) -> Self {
         Self {
             shares,
@@ -50,6 +53,7 @@ impl Listed {
         }
     }
 
+    /// Market capitalisation: shares × price, USD.
     pub fn market_cap_usd(&self) -> f64 {
         self.shares * self.price_usd
     }

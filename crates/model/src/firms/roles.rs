@@ -13,7 +13,9 @@ pub struct AiSeller {
     pub initial_share: f64,
     /// Share of end-user demand now (failed labs' customers move to the others).
     pub share: f64,
+    /// Training compute bought per month at the start, H100-equivalent hours (`training_gpu_hours_per_month` in config).
     pub training_gpu_hours_per_month: f64,
+    /// Yearly growth of training compute at the start; the rate halves every `demand.growth_halflife_years`.
     pub training_growth_per_year: f64,
     /// Compute this seller wanted this month (H100-hours), and the share it got.
     pub compute_demand_h100_hours: f64,
@@ -22,6 +24,7 @@ pub struct AiSeller {
 }
 
 impl AiSeller {
+    /// A seller with starting share `share` of end-user demand, and its training compute and growth.
     pub fn new(share: f64, training_gpu_hours_per_month: f64, training_growth_per_year: f64) -> Self {
         Self {
             initial_share: share,
@@ -37,7 +40,9 @@ impl AiSeller {
 /// A private AI lab.
 #[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Lab {
+    /// Staff, research and other costs per month, USD (`labs.other_opex_usd_per_month`).
     pub other_opex_usd_per_month: f64,
+    /// Funding rounds closed so far.
     pub rounds_raised: u32,
     /// Post-money valuation of its last round (0 before the first mark, and once failed).
     pub valuation_usd: f64,
@@ -46,6 +51,7 @@ pub struct Lab {
 }
 
 impl Lab {
+    /// A lab before its first round: not yet valued, nothing sold.
     pub fn new(other_opex_usd_per_month: f64) -> Self {
         Self {
             other_opex_usd_per_month,
@@ -85,6 +91,7 @@ pub struct Stakes {
 }
 
 impl Stakes {
+    /// Adds `units` of `lab`, bought for `invested_usd`, keeping both lists sorted by lab.
     pub fn add(&mut self, lab: AgentId, units: f64, invested_usd: f64) {
         for (list, value) in [(&mut self.units, units), (&mut self.invested_usd, invested_usd)] {
             match list.binary_search_by_key(&lab, |&(id, _)| id) {
@@ -94,6 +101,7 @@ impl Stakes {
         }
     }
 
+    /// Cash put into `lab` so far, USD (0 if none).
     pub fn invested_in(&self, lab: AgentId) -> f64 {
         self.invested_usd
             .binary_search_by_key(&lab, |&(id, _)| id)
@@ -104,22 +112,30 @@ impl Stakes {
 /// A hyperscaler's core, non-AI business.
 #[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CoreBusiness {
+    /// Core revenue per year, USD (`core_revenue_usd_per_year` in config).
     pub revenue_usd_per_year: f64,
+    /// Operating margin of the core business, share 0–1.
     pub operating_margin: f64,
+    /// Yearly growth of core revenue.
     pub growth_per_year: f64,
 }
 
 /// Interest-bearing debt (clouds, sponsors, hyperscalers that build on balance sheet).
 #[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Borrower {
+    /// Yearly interest rate on its debt, before any imposed rate rise: `clouds.interest_rate`,
+    /// `sponsors.interest_rate`, or for hyperscalers `financing.risk_free_rate` + `financing.own_debt_spread`.
     pub interest_rate: f64,
 }
 
 /// The chipmaker's non-GPU business and cost structure.
 #[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Chipmaker {
+    /// Gross margin on sales, share 0–1 (`chipmaker.gross_margin`).
     pub gross_margin: f64,
+    /// Revenue per year from business other than GPUs, USD (`chipmaker.other_revenue_usd_per_year`).
     pub other_revenue_usd_per_year: f64,
+    /// Operating expenses per year, USD (`chipmaker.operating_expenses_usd_per_year`).
     pub operating_expenses_usd_per_year: f64,
 }
 

@@ -7,12 +7,15 @@ use bevy_ecs::prelude::*;
 /// The cap-weighted index of listed AI firms, 100 at the start.
 #[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AiIndex {
+    /// Today's index level.
     pub level: f64,
+    /// The highest level so far.
     pub peak: f64,
     /// Index level the fundamentals would justify.
     pub fundamental_level: f64,
     /// Market cap per index point.
     pub divisor: f64,
+    /// Today's log return of the index.
     pub log_return: f64,
     /// Exponential moving average of daily log returns.
     pub trend_per_tick: f64,
@@ -25,6 +28,7 @@ pub struct AiIndex {
 }
 
 impl AiIndex {
+    /// Fall from the peak, 0 … 1.
     pub fn drawdown(&self) -> f64 {
         if self.peak > 0.0 { 1.0 - self.level / self.peak } else { 0.0 }
     }
@@ -47,13 +51,18 @@ impl AiIndex {
 /// The cap-weighted index of listed old-economy firms, 100 at the start.
 #[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct OldEconomyIndex {
+    /// Today's index level.
     pub level: f64,
+    /// The highest level so far.
     pub peak: f64,
+    /// Market cap per index point.
     pub divisor: f64,
+    /// Today's log return of the index.
     pub log_return: f64,
 }
 
 impl OldEconomyIndex {
+    /// Fall from the peak, 0 … 1.
     pub fn drawdown(&self) -> f64 {
         if self.peak > 0.0 { 1.0 - self.level / self.peak } else { 0.0 }
     }
@@ -62,12 +71,16 @@ impl OldEconomyIndex {
 /// Today's traded value in the AI firms, by who traded.
 #[derive(Resource, Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EquityVolume {
+    /// Bought plus sold by retail investors, USD.
     pub retail_usd: f64,
+    /// Bought plus sold by institutions rebalancing, USD.
     pub institutional_usd: f64,
+    /// Sold in forced sales (margin calls and fire sales), USD.
     pub forced_usd: f64,
 }
 
 impl EquityVolume {
+    /// Traded value of all three, USD.
     pub fn total_usd(&self) -> f64 {
         self.retail_usd + self.institutional_usd + self.forced_usd
     }

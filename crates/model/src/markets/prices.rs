@@ -14,9 +14,10 @@
 //!   surprise (the market takes the news in at once).
 //!
 //! Fundamentals move quarterly with earnings: a fundamental value built from trailing
-//! earnings and book equity (the carmaker at its own fair P/E); the change against last quarter is the earnings surprise,
-//! and the AI firms' cap-weighted surprise is news for the narrative. The AI index is the
-//! cap-weighted level of the AI firms, the old-economy index that of the others.
+//! earnings and book equity (the carmaker at its own fair P/E); the change against last
+//! quarter is the earnings surprise, and the AI firms' cap-weighted surprise is news
+//! for the narrative. The AI index is the cap-weighted level of the AI firms, the
+//! old-economy index that of the others.
 
 use crate::beliefs::news::NewsFlow;
 use crate::common::calendar::Clock;

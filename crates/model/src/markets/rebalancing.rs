@@ -1,13 +1,14 @@
-//! Institutions' discretionary equity trading (DESIGN §5). Every day each institution
+//! Institutions' discretionary equity trading
+//! (docs/model.md#retail-sentiment-and-equity-markets). Every day each institution
 //! trades a `institution_rebalance_per_day` share of the gap between its AI equity
 //! holdings and its target share of gross assets, spread over the AI firms by market
-//! cap (sales take the same slice of every AI holding): a fall in prices makes it buy, a
-//! rise makes it sell. Hedge funds are value funds in the manner of Thurner, Farmer &
+//! cap (sales take the same slice of every AI holding): a fall in prices makes it buy,
+//! a rise makes it sell. Hedge funds are value funds in the manner of Thurner, Farmer &
 //! Geanakoplos (2012): their target is scaled by 1 + `hedge_fund_value_tilt` × the AI
 //! index's mispricing, and they buy on credit up to `hedge_fund_buy_leverage_share` of
 //! their leverage cap, so a fall that pushes them past the cap turns into margin calls
-//! and forced sales (`fire_sales`). Net orders move prices in `market`; the other side of
-//! each trade is the wider market (traders not modelled one by one).
+//! and forced sales (`fire_sales`). Net orders move prices in `market`; the other side
+//! of each trade is the wider market (traders not modelled one by one).
 
 use std::collections::BTreeMap;
 

@@ -9,14 +9,15 @@
 //!   compares a chartist's return (earnings yield plus trend) with the required return
 //!   less a penalty for mispricing.
 //!
-//! Novices weigh herding and hype `novice_multiplier` times more and turn fundamentalist
-//! that many times less often. Losses teach: a novice becomes experienced with a chance
-//! that rises with the AI index's drawdown, and hype draws newcomers in (an experienced
-//! investor turns novice with a chance that rises with hype; an agent stands for many
-//! households, and keeps its cash, holdings and strategy). Then each trades whole lots at yesterday's basket level:
-//! optimists buy, pessimists sell, fundamentalists buy the undervalued basket and sell
-//! the overvalued one. Counts and lots are integers, so their totals do not depend on
-//! the order agents are visited in — the update runs in parallel and stays exact.
+//! Novices weigh herding and hype `novice_multiplier` times more and turn
+//! fundamentalist that many times less often. Losses teach: a novice becomes
+//! experienced with a chance that rises with the AI index's drawdown, and hype draws
+//! newcomers in (an experienced investor turns novice with a chance that rises with
+//! hype; an agent stands for many households, and keeps its cash, holdings and
+//! strategy). Then each trades whole lots at yesterday's basket level: optimists buy,
+//! pessimists sell, fundamentalists buy the undervalued basket and sell the overvalued
+//! one. Counts and lots are integers, so their totals do not depend on the order agents
+//! are visited in — the update runs in parallel and stays exact.
 
 use std::sync::Mutex;
 
@@ -36,12 +37,16 @@ use bubblesim_config::RetailConfig;
 /// A retail investor's strategy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Strategy {
+    /// Trades on value: buys the basket below its fundamental value and sells it above.
     Fundamentalist,
+    /// An optimistic chartist: buys.
     Optimist,
+    /// A pessimistic chartist: sells.
     Pessimist,
 }
 
 impl Strategy {
+    /// The strategy's label in the traces.
     pub fn label(self) -> &'static str {
         match self {
             Strategy::Fundamentalist => "fundamentalist",
@@ -54,8 +59,11 @@ impl Strategy {
 /// One retail investor.
 #[derive(Component, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RetailInvestor {
+    /// Its current strategy.
     pub strategy: Strategy,
+    /// Whether it is a novice: it weighs herding and hype `retail.novice_multiplier` times more.
     pub novice: bool,
+    /// Cash held, USD.
     pub cash_usd: f64,
     /// Units of the AI basket (one unit is worth the AI index level).
     pub ai_units: f64,
@@ -66,15 +74,21 @@ pub struct RetailInvestor {
 /// Today's retail population counts and net orders.
 #[derive(Resource, Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RetailFlow {
+    /// Retail investor agents (`retail.count`), each standing for `retail.households_per_agent` households.
     pub population: u64,
+    /// Optimistic chartists today.
     pub optimists: u64,
+    /// Pessimistic chartists today.
     pub pessimists: u64,
+    /// Fundamentalists today.
     pub fundamentalists: u64,
-    /// Net lots bought by chartists and by fundamentalists (after cash and holdings limits).
+    /// Net lots bought by chartists (after cash and holdings limits).
     pub chartist_net_lots: i64,
+    /// Net lots bought by fundamentalists (after cash and holdings limits).
     pub fundamentalist_net_lots: i64,
     /// Lots bought plus lots sold.
     pub gross_lots: i64,
+    /// Novices in the population.
     pub novices: u64,
 }
 
@@ -88,6 +102,7 @@ impl RetailFlow {
         }
     }
 
+    /// Chartists: optimists and pessimists together.
     pub fn chartists(&self) -> u64 {
         self.optimists + self.pessimists
     }
@@ -113,11 +128,15 @@ pub struct Signals {
     pub mispricing: f64,
     /// Earnings yield of the basket (per year).
     pub earnings_yield: f64,
+    /// The narrative's hype, 0 … 1.
     pub hype: f64,
-    /// Shares of the population in each group (floored at `min_group_share`).
+    /// Chartists' share of the population (floored, like the other shares, at `retail.min_group_share`).
     pub chartist_share: f64,
+    /// Optimists' share of the population.
     pub optimist_share: f64,
+    /// Pessimists' share of the population.
     pub pessimist_share: f64,
+    /// Fundamentalists' share of the population.
     pub fundamentalist_share: f64,
 }
 
@@ -209,6 +228,9 @@ fn strategy_index(strategy: Strategy) -> usize {
 const STRATEGIES: [Strategy; 3] = [Strategy::Optimist, Strategy::Pessimist, Strategy::Fundamentalist];
 
 impl RetailDay {
+    /// Today's switching probabilities and wanted lots from the signals; `learn` and `enter` are the
+    /// chances that a novice learns and that an experienced investor turns novice, and `level` is
+    /// the AI index level trades are priced at.
     pub fn new(
         config: &RetailConfig,
         required_return: f64,
@@ -237,9 +259,13 @@ impl RetailDay {
 pub struct RetailTally {
     /// Investors by strategy (optimist, pessimist, fundamentalist).
     pub by_strategy: [i64; 3],
+    /// Net lots bought by chartists.
     pub chartist_lots: i64,
+    /// Net lots bought by fundamentalists.
     pub fundamentalist_lots: i64,
+    /// Lots bought plus lots sold.
     pub gross_lots: i64,
+    /// Novices among the investors.
     pub novices: i64,
 }
 

@@ -83,6 +83,7 @@ pub struct Trailing {
 }
 
 impl Trailing {
+    /// Adds the newest month, dropping the oldest once twelve are held.
     pub fn push(&mut self, value: f64) {
         self.values[self.next] = value;
         self.next = (self.next + 1) % 12;
@@ -110,6 +111,7 @@ impl Trailing {
         self.len
     }
 
+    /// Whether no month has been recorded yet.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
@@ -118,7 +120,9 @@ impl Trailing {
 /// A firm's balance-sheet figures and its flows.
 #[derive(Component, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Accounts {
+    /// Cash, USD.
     pub cash_usd: f64,
+    /// Interest-bearing debt outstanding, USD.
     pub debt_usd: f64,
     /// Book equity: starts from config, then moves with earnings and new equity.
     pub book_equity_usd: f64,
@@ -126,13 +130,16 @@ pub struct Accounts {
     pub month: MonthFlows,
     /// The last closed month.
     pub last_month: MonthFlows,
+    /// Earnings of each of the last twelve closed months, USD.
     pub earnings: Trailing,
+    /// AI revenue (products plus compute rent) of each of the last twelve closed months, USD.
     pub ai_revenue: Trailing,
     /// Impairments and write-offs since the start.
     pub impairments_cumulative_usd: f64,
 }
 
 impl Accounts {
+    /// Accounts with the given cash, debt and book equity, and no flows booked yet.
     pub fn with_cash(cash_usd: f64, debt_usd: f64, book_equity_usd: f64) -> Self {
         Self {
             cash_usd,

@@ -23,6 +23,7 @@ pub enum FlowKind {
 }
 
 impl FlowKind {
+    /// The name used in the `kind` column of the `flows` table.
     pub fn label(self) -> &'static str {
         match self {
             FlowKind::ChipInvestment => "chip_investment",
@@ -37,11 +38,17 @@ impl FlowKind {
 /// One payment between two agents.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Flow {
+    /// Tick the payment was made on (trading days since the start).
     pub tick: u32,
+    /// Date of the payment, in days since 1970-01-01.
     pub date: i32,
+    /// The payer.
     pub from: AgentId,
+    /// The payee.
     pub to: AgentId,
+    /// What it paid for.
     pub kind: FlowKind,
+    /// The amount paid, USD.
     pub amount_usd: f64,
     /// A leg of the chipmaker → lab → cloud → chipmaker loop.
     pub circular: bool,
@@ -50,10 +57,12 @@ pub struct Flow {
 /// Flows since the recorder last took them.
 #[derive(Resource, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FlowLog {
+    /// The flows, in the order they were made.
     pub flows: Vec<Flow>,
 }
 
 impl FlowLog {
+    /// Records a payment made today; payments of zero or less are not kept.
     pub fn record(&mut self, clock: &Clock, from: AgentId, to: AgentId, kind: FlowKind, amount_usd: f64, circular: bool) {
         if amount_usd > 0.0 {
             self.flows.push(Flow {

@@ -2,11 +2,11 @@
 //! payment leaves one account and enters another.
 //!
 //! Money is the cash of firms, sponsors and SPVs, institutions, retail investors and
-//! venture funds (their dry powder); the ledger knows them only by [`AgentId`]. The closure sector, the **rest of the
-//! economy** (unmodelled customers, suppliers, workers, utilities, lenders, the wider
-//! stock market, government), has its own balance here under [`REST_OF_ECONOMY`]; at
-//! the start it holds minus all the money the model's agents hold, so all money sums to
-//! zero and must keep doing so.
+//! venture funds (their dry powder); the ledger knows them only by [`AgentId`]. The
+//! closure sector, the **rest of the economy** (unmodelled customers, suppliers,
+//! workers, utilities, lenders, the wider stock market, government), has its own
+//! balance here under [`REST_OF_ECONOMY`]; at the start it holds minus all the money
+//! the model's agents hold, so all money sums to zero and must keep doing so.
 //!
 //! A system that moves money changes the two cash fields and posts the payment with
 //! [`Ledger::pay`]. After every system that moves money, a check (`tick::cash_audit`) compares
@@ -25,10 +25,15 @@ pub const REST_OF_ECONOMY: AgentId = AgentId(0);
 /// Money created or destroyed: found by the check after `system`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Breach {
+    /// Tick of the check that found it.
     pub tick: u32,
+    /// The system after which the check ran.
     pub system: &'static str,
+    /// The agent whose cash does not match its payments.
     pub agent: AgentId,
+    /// The agent's cash at the check, USD.
     pub cash_usd: f64,
+    /// Its cash at the last check plus the payments posted since, USD.
     pub expected_cash_usd: f64,
 }
 

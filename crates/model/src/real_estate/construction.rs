@@ -19,8 +19,11 @@ use crate::real_estate::datacenters::DataCenter;
 /// A building under construction and who pays for it.
 #[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Construction {
+    /// Who pays the instalments: the building's owner (a sponsor, an SPV, or a tenant building on its own balance sheet).
     pub payer: AgentId,
+    /// Total construction cost, USD.
     pub cost_usd: f64,
+    /// Cost drawn so far, USD.
     pub spent_usd: f64,
     /// Months over which the cost is drawn.
     pub months: u32,

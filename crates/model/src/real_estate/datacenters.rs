@@ -10,11 +10,13 @@ use crate::common::ids::AgentId;
 pub struct DataCenter {
     /// The sponsor that owns the building.
     pub owner: AgentId,
+    /// Power capacity, MW.
     pub capacity_mw: f64,
     /// Month (relative to the start) the building is ready; before it, under construction.
     pub completion_month: i32,
-    /// The lease in force, if any, and its tenant.
+    /// The lease in force, if any.
     pub lease: Option<AgentId>,
+    /// The tenant of that lease, if any.
     pub tenant: Option<AgentId>,
 }
 
@@ -31,10 +33,12 @@ pub fn vacancy_share<'a>(buildings: impl Iterator<Item = &'a DataCenter>, month:
 }
 
 impl DataCenter {
+    /// Power capacity in whole watts (capacity accounting is done in integers).
     pub fn capacity_watts(&self) -> u64 {
         (self.capacity_mw * 1e6).round() as u64
     }
 
+    /// Whether the building is ready by calendar month `month`.
     pub fn completed(&self, month: u32) -> bool {
         self.completion_month <= month as i32
     }

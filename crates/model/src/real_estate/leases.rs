@@ -15,13 +15,18 @@ use bubblesim_config::LeaseConfig;
 /// Where a lease stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LeaseStatus {
+    /// In force: the tenant pays rent.
     Active,
+    /// The tenant left at a break option (a lease-back: gave notice not to extend).
     Broken,
+    /// The tenant stopped paying.
     Defaulted,
+    /// The term ended with the building unused: no extension or renewal.
     Expired,
 }
 
 impl LeaseStatus {
+    /// The status's label in the traces.
     pub fn label(self) -> &'static str {
         match self {
             LeaseStatus::Active => "active",
@@ -43,6 +48,7 @@ pub enum LeaseStructure {
 }
 
 impl LeaseStructure {
+    /// The structure's label in the traces.
     pub fn label(self) -> &'static str {
         match self {
             LeaseStructure::Wholesale => "wholesale",
@@ -54,10 +60,15 @@ impl LeaseStructure {
 /// A lease of one building. Months are relative to the start month.
 #[derive(Component, Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Lease {
+    /// The hyperscaler or cloud renting the building.
     pub tenant: AgentId,
+    /// The building's owner: a sponsor, or for a lease-back the SPV.
     pub landlord: AgentId,
+    /// The building leased.
     pub datacenter: AgentId,
+    /// Wholesale lease or lease-back.
     pub structure: LeaseStructure,
+    /// Rent in force, USD per month (escalated on anniversaries, lowered by rent cuts).
     pub rent_usd_per_month: f64,
     /// Rent is due from this month (the building's completion).
     pub start_month: i32,
@@ -68,20 +79,24 @@ pub struct Lease {
     /// Extensions the tenant may still take, each of `extension_months`, at the
     /// escalated rent in force.
     pub extension_options_left: u32,
+    /// Length of each extension, months.
     pub extension_months: i32,
     /// Residual value guarantee: what the tenant pays at most if it leaves before
     /// `rvg_end_month` (0 = none).
     pub rvg_cap_usd: f64,
+    /// Month (relative to the start) the residual value guarantee lapses.
     pub rvg_end_month: i32,
+    /// Where the lease stands.
     pub status: LeaseStatus,
+    /// Rent cuts granted so far at renegotiation windows.
     pub rent_cuts: u32,
     /// The tenant's stress at the last renegotiation window.
     pub stress: f64,
     /// Whether stress is above `stress_event_threshold` (an event fires on crossing it).
     pub stress_flagged: bool,
-    /// Modelled one-year probabilities that the tenant defaults, and that it leaves at
-    /// a break or option date, from the last renegotiation window.
+    /// Modelled one-year probability that the tenant defaults, from the last renegotiation window.
     pub default_probability_1y: f64,
+    /// Modelled one-year probability that the tenant leaves at a break or option date, from the last renegotiation window.
     pub exit_probability_1y: f64,
     /// The pool whose collateral this lease is, if a sponsor securitised it.
     pub pool: Option<AgentId>,
@@ -193,8 +208,11 @@ pub fn market_rent_usd_per_mw_month(params: &Params, years: f64, vacancy: f64) -
 /// The parts of a tenant's stress, each 0 … 1.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct StressInputs {
+    /// Share by which the tenant's AI revenue falls short of its plan.
     pub revenue_shortfall: f64,
+    /// Share of the building's capacity its GPUs leave idle.
     pub idle_capacity: f64,
+    /// Fall of the tenant's share price from its peak (0 for an unlisted tenant).
     pub share_drawdown: f64,
     /// Cash short of `cash_cover_months` of rent and interest; only defaults weigh it.
     pub cash_shortfall: f64,
@@ -212,9 +230,13 @@ impl StressInputs {
 /// What a tenant does in a renegotiation window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
+    /// Nothing changes.
     Keep,
+    /// The tenant wins a rent cut of `leases.rent_cut_share` (not below the market rent).
     RentCut,
+    /// The tenant leaves at its break option.
     Break,
+    /// The tenant stops paying.
     Default,
 }
 

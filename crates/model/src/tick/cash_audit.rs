@@ -41,22 +41,30 @@ fn cash_of(holders: &HolderQueries, entity: Entity) -> Option<f64> {
 /// the backstop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Holders {
+    /// Firms' and SPVs' [`Accounts`].
     pub firms: bool,
+    /// Institutional investors.
     pub institutions: bool,
+    /// Retail investors.
     pub retail: bool,
+    /// Venture funds (their dry powder).
     pub funds: bool,
 }
 
 impl Holders {
+    /// Firms and SPVs only.
     pub const FIRMS: Self = Self { firms: true, ..Self::NONE };
+    /// Institutions only.
     pub const INSTITUTIONS: Self = Self {
         institutions: true,
         ..Self::NONE
     };
+    /// Retail investors only.
     pub const RETAIL: Self = Self {
         retail: true,
         ..Self::NONE
     };
+    /// Venture funds only.
     pub const FUNDS: Self = Self { funds: true, ..Self::NONE };
     const NONE: Self = Self {
         firms: false,

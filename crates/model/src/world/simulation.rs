@@ -32,8 +32,10 @@ use crate::world::snapshot;
 /// Why a simulation could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
+    /// The schedule could not be initialised (conflicting ordering constraints): a bug.
     #[error("the schedule is inconsistent (a bug): {0}")]
     Schedule(String),
+    /// A snapshot could not be taken or restored.
     #[error(transparent)]
     Snapshot(#[from] crate::world::snapshot::SnapshotError),
 }
@@ -109,6 +111,7 @@ impl Simulation {
         self.ticks_run >= self.clock().horizon_ticks()
     }
 
+    /// The clock: today's tick and date.
     pub fn clock(&self) -> &Clock {
         self.world.resource::<Clock>()
     }
@@ -123,6 +126,7 @@ impl Simulation {
         take_observations(&mut self.world)
     }
 
+    /// The run so far in brief: final levels, extremes and event totals.
     pub fn summary(&self) -> Summary {
         let index = self.world.resource::<AiIndex>();
         let bubble = self.world.resource::<BubbleIndex>();
@@ -182,6 +186,7 @@ impl Simulation {
         &self.world
     }
 
+    /// The world, mutably, for tests and tools that change state directly.
     pub fn world_mut(&mut self) -> &mut World {
         &mut self.world
     }

@@ -22,14 +22,36 @@ use crate::tick::tables::{insert_row_buffers, rows_waiting};
 /// Why a snapshot could not be taken or restored.
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
+    /// Postcard could not encode the world.
     #[error("the world could not be encoded: {0}")]
     Encode(postcard::Error),
+    /// Part of the snapshot would not decode (a corrupt snapshot, or one from another build).
     #[error("the world could not be decoded ({what}): {source}")]
-    Decode { what: &'static str, source: postcard::Error },
+    Decode {
+        /// The part: the whole world, or a component or resource type's name.
+        what: &'static str,
+        /// Postcard's error.
+        source: postcard::Error,
+    },
+    /// The snapshot has a different number of component or resource types than this build.
     #[error("the snapshot lists {found} {what}, this build has {expected}")]
-    Shape { what: &'static str, found: usize, expected: usize },
+    Shape {
+        /// What was counted: component types or resource types.
+        what: &'static str,
+        /// How many the snapshot has.
+        found: usize,
+        /// How many this build has.
+        expected: usize,
+    },
+    /// A component row refers to an agent past the end of the snapshot's agent list.
     #[error("the snapshot places a component on agent #{position}, but it has only {agents} agents")]
-    Position { position: u32, agents: usize },
+    Position {
+        /// The agent's position in the list, as the row gives it.
+        position: u32,
+        /// How many agents the snapshot lists.
+        agents: usize,
+    },
+    /// Rows were recorded but not yet taken: drain the observations before a snapshot.
     #[error("rows were recorded but not handed to the recorder; drain the observations before a snapshot")]
     UndrainedObservations,
 }

@@ -12,16 +12,26 @@ use crate::real_estate::leases::{Lease, building_value_usd};
 /// An SPV: one building, one lease-back, one bond.
 #[derive(Component, Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Spv {
+    /// The sponsor: puts in `financing.spv_sponsor_equity_share` of the equity and buys the
+    /// building if the SPV defaults.
     pub sponsor: AgentId,
+    /// The hyperscaler that leases the building back and puts in the rest of the equity.
     pub tenant: AgentId,
+    /// The building it owns.
     pub datacenter: AgentId,
     /// The original lease-back, whose guarantee protects the bond.
     pub leaseback: AgentId,
+    /// The bond it sold.
     pub bond: AgentId,
+    /// Equity the sponsor put in, USD.
     pub sponsor_equity_usd: f64,
+    /// Equity the tenant put in, USD.
     pub tenant_equity_usd: f64,
+    /// Month the building is finished, relative to the start: rent and amortisation begin.
     pub completion_month: i32,
+    /// The lease-back has ended and its residual value guarantee was called (whatever it paid).
     pub guarantee_settled: bool,
+    /// It could not serve the bond: the sponsor took the building and the SPV stopped.
     pub defaulted: bool,
 }
 
@@ -40,11 +50,17 @@ impl Spv {
 
 /// What a new SPV building needs to know.
 pub struct SpvDeal {
+    /// The sponsor that arranges it.
     pub sponsor: AgentId,
+    /// The hyperscaler that will lease the building back.
     pub tenant: AgentId,
+    /// The building's capacity, MW.
     pub capacity_mw: f64,
+    /// Rent under the lease-back, USD per month.
     pub rent_usd_per_month: f64,
+    /// Today's market rent, USD per MW per month (values the building for the bond).
     pub market_rent_usd_per_mw_month: f64,
+    /// Month the building will be finished (relative to the start).
     pub completion_month: i32,
 }
 
@@ -52,9 +68,13 @@ pub struct SpvDeal {
 /// with the debt-service reserve as its only cash cover.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NewBond {
+    /// `financing.spv_bond_share_of_cost` × the building's cost, USD.
     pub principal_usd: f64,
+    /// Par coupon, per year.
     pub coupon: f64,
+    /// Modelled one-year probability that holders lose money.
     pub default_probability: f64,
+    /// Modelled expected loss, share of principal.
     pub expected_loss: f64,
     /// Equity the SPV needs: the cost the bond does not cover, the coupons until the
     /// building earns rent, and the debt-service reserve.
@@ -62,6 +82,7 @@ pub struct NewBond {
 }
 
 impl NewBond {
+    /// Sizes and prices the bond of a building costing `cost_usd` (USD), let under `lease`.
     pub fn price(params: &Params, lease: &Lease, cost_usd: f64, market_rent_usd_per_mw_month: f64, capacity_mw: f64) -> Self {
         let f = &params.financing;
         let principal = f.spv_bond_share_of_cost * cost_usd;
