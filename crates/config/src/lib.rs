@@ -10,7 +10,7 @@
 //!
 //! - `schema` — the typed sections of [`Config`] (`boom` holds those of markets,
 //!   beliefs, venture money, the circular deal and the bubble index, `economy` those of
-//!   the real economy);
+//!   the real economy, `finance` those of the financing chain);
 //! - `baseline` — `configs/baseline.toml`, compiled in;
 //! - `load` — parsing, key checks, overrides, merging;
 //! - `validate` — ranges and relations, one file per group of sections;
@@ -27,6 +27,7 @@ mod boom;
 mod dates;
 mod economy;
 mod error;
+mod finance;
 mod load;
 mod scenarios;
 mod schema;
