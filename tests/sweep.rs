@@ -70,7 +70,7 @@ fn a_local_sweep_writes_hive_folders_a_marker_and_a_summary_and_each_run_equals_
     for folder in folders {
         let run = out.join(folder);
         assert!(run.join("_SUCCESS").is_file(), "{folder}");
-        for table in common::TABLES {
+        for table in common::tables() {
             assert!(run.join(format!("{table}.parquet")).is_file(), "{folder}/{table}");
         }
         assert!(!run.join("checkpoint").exists());
@@ -96,7 +96,7 @@ fn a_local_sweep_writes_hive_folders_a_marker_and_a_summary_and_each_run_equals_
         ],
         &[],
     ));
-    for table in common::TABLES {
+    for table in common::tables() {
         let name = format!("{table}.parquet");
         assert!(
             std::fs::read(plain.join(&name)).unwrap() == std::fs::read(out.join("herding=0.9/seed=20251002").join(&name)).unwrap(),

@@ -1,26 +1,11 @@
 //! What the end-to-end tests share.
 
-/// Every table of the output contract, in `bubblesim schema` order.
+/// Every table of the output contract, in `bubblesim schema` order (from the model's
+/// one list of tables).
 #[allow(dead_code)]
-pub const TABLES: [&str; 17] = [
-    "market",
-    "sentiment",
-    "compute",
-    "firms",
-    "retail",
-    "datacenters",
-    "gpus",
-    "leases",
-    "securities",
-    "investors",
-    "holdings",
-    "events",
-    "flows",
-    "bubble",
-    "macro",
-    "regions",
-    "accounts",
-];
+pub fn tables() -> Vec<&'static str> {
+    bubblesim_model::prelude::table_specs().iter().map(|spec| spec.name).collect()
+}
 
 /// Every file under a sweep folder that must be identical wherever the sweep ran: the
 /// plan, the summary, and each run's tables, config and completion marker (not the

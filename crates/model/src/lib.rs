@@ -3,31 +3,36 @@
 //! beliefs between them. No I/O: the driver steps the [`Simulation`] and drains its
 //! [`Observations`] (rows for the recorder, one list per table of [`tick::tables`]).
 //!
-//! The folders follow the story (docs/architecture.md walks them). Each folder's
-//! components and resources sit below its systems; a system reads other domains' data
-//! and never calls their systems; no two files import each other, directly or round a
-//! loop (`tests/imports.rs` checks it). From the bottom up:
+//! The folders follow the story (docs/architecture.md walks them). A domain's
+//! components and resources are its data; its systems read and write other domains'
+//! data and never call their systems (only `tick/schedule.rs` names a system); no two
+//! files import each other, directly or round a loop. `tests/imports.rs` checks all
+//! three, and that the lowest folders import only what is below them. Each folder and
+//! its rule:
 //!
 //! - [`common`]: ids, the directory, spawning, parameters and seed, the calendar, random
-//!   streams, numerical helpers, the event log, the generic rows buffer — depends on
-//!   nothing else here;
-//! - [`money`]: the ledger, firms' accounts and the flows log — money by agent id,
-//!   knowing no agent type;
-//! - [`firms`]: identity, listed equity, the roles a firm plays, the monthly close;
-//! - [`ai_industry`]: demand, adoption, revenue, venture capital, funding rounds and the
-//!   circular deal;
-//! - [`beliefs`]: news, the narrative's hype, forecasts and the bubble index;
+//!   streams, numerical helpers, the event log, the rows buffer — imports nothing else;
+//! - [`money`]: the ledger, firms' accounts, the flows log — money by agent id, knowing
+//!   no agent type; imports only `common`;
+//! - [`firms`]: identity, listed equity, the roles a firm plays, the monthly close — a
+//!   firm's own state; imports only `common` and `money`;
+//! - [`ai_industry`]: demand, adoption, revenue, venture capital, funding rounds, the
+//!   circular deal — the money AI earns and raises, booked on firms' accounts;
+//! - [`beliefs`]: news, hype, forecasts, the bubble index — what agents believe, read
+//!   from the model's state; moves no money;
 //! - [`compute`]: GPU generations and cohorts, obsolescence, the fleet, the GPU-hour
-//!   market and capex;
-//! - [`real_estate`]: data centres, the grid, construction, leases, rent and renegotiation;
-//! - [`finance`]: credit arithmetic and the waterfall, SPVs, securities and pools,
-//!   ratings, institutions and fire sales;
-//! - [`markets`]: the equity indices, retail investors, institutions' rebalancing and
-//!   price formation;
-//! - [`economy`]: GDP and employment, regions, imposed shocks;
-//! - [`tick`]: the one schedule, the cash audits, the observations and the run summary
-//!   — above every domain, because it reads them all;
-//! - [`world`]: building the world from a config, snapshots, and the [`Simulation`].
+//!   market, capex — GPUs are owned, priced and bought here only;
+//! - [`real_estate`]: data centres, the grid, construction, leases, rent, renegotiation
+//!   — buildings and their tenancy;
+//! - [`finance`]: credit arithmetic, the waterfall, SPVs, securities, pools, ratings,
+//!   institutions, fire sales — every security and every holder of one;
+//! - [`markets`]: the equity indices, retail investors, institutions' rebalancing, price
+//!   formation — the only place listed prices move;
+//! - [`economy`]: GDP and employment, regions, imposed shocks — the nation around the
+//!   model, scaled from its firms;
+//! - [`tick`]: the schedule, the cash audits, the observations, the list of tables, the
+//!   run summary — above every domain and imported by none;
+//! - [`world`]: setup from a config, snapshots, the [`Simulation`] — above `tick`.
 //!
 //! Random draws come from (seed, purpose, tick, agent) ([`common::rng`]), and every
 //! reduction that reaches a result runs in [`AgentId`] order, so results do not depend

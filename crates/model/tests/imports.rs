@@ -151,127 +151,213 @@ fn strip_test_code(text: &str) -> String {
     out
 }
 
-/// The paths a `use` tree names, each as its segments (`a::{b, c::d as e}` → a::b, a::c::d).
-fn expand_use_tree(tree: &str) -> Vec<Vec<String>> {
-    fn split_top(list: &str) -> Vec<&str> {
-        let (mut parts, mut depth, mut start) = (Vec::new(), 0, 0);
-        for (i, c) in list.char_indices() {
-            match c {
-                '{' => depth += 1,
-                '}' => depth -= 1,
-                ',' if depth == 0 => {
-                    parts.push(&list[start..i]);
-                    start = i + 1;
-                }
-                _ => {}
+/// What one `use` tree brings in: each item's path, the name it is bound to in the
+/// file (its last segment, or its `as` alias), and whether it is a glob.
+#[derive(Debug, Clone, PartialEq)]
+struct UseItem {
+    path: Vec<String>,
+    name: Option<String>,
+    glob: bool,
+}
+
+/// Splits a `use` group's list at its top-level commas.
+fn split_top(list: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0, 0);
+    for (i, c) in list.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&list[start..i]);
+                start = i + 1;
             }
+            _ => {}
         }
-        parts.push(&list[start..]);
-        parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
     }
+    parts.push(&list[start..]);
+    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+}
+
+/// The items a `use` tree names (`a::{b, c::d as e, f::*}` → a::b, a::c::d as e, a::f::*).
+fn use_items(tree: &str) -> Vec<UseItem> {
     let tree = tree.trim();
-    let tree = tree.split(" as ").next().unwrap_or(tree).trim();
     if let Some(open) = tree.find('{') {
         let prefix: Vec<String> = tree[..open]
             .trim_end_matches("::")
             .split("::")
-            .filter(|s| !s.is_empty())
             .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
             .collect();
         let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
-        let mut paths = Vec::new();
-        for part in split_top(inner) {
-            for rest in expand_use_tree(part) {
-                let mut path = prefix.clone();
-                path.extend(rest.into_iter().filter(|s| s != "self"));
-                paths.push(path);
-            }
+        return split_top(inner)
+            .into_iter()
+            .flat_map(use_items)
+            .map(|mut item| {
+                if item.path == ["self"] {
+                    item.name = item.name.filter(|n| n != "self").or_else(|| prefix.last().cloned());
+                    item.path.clear();
+                }
+                item.path = prefix.iter().cloned().chain(item.path).collect();
+                item
+            })
+            .collect();
+    }
+    let (path, alias) = match tree.split_once(" as ") {
+        Some((path, alias)) => (path.trim(), Some(alias.trim().to_owned())),
+        None => (tree, None),
+    };
+    let mut segments: Vec<String> = path.split("::").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+    let glob = segments.last().is_some_and(|s| s == "*");
+    if glob {
+        segments.pop();
+    }
+    let name = if glob { None } else { alias.or_else(|| segments.last().cloned()) };
+    vec![UseItem {
+        path: segments,
+        name,
+        glob,
+    }]
+}
+
+/// The `use` trees of `code` (their text between `use` and `;`), and `code` with them
+/// blanked out.
+fn take_uses(code: &str) -> (Vec<String>, String) {
+    let mut trees = Vec::new();
+    let mut rest = String::with_capacity(code.len());
+    let mut i = 0;
+    let bytes = code.as_bytes();
+    while i < code.len() {
+        let at_word = code[i..].starts_with("use ") && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
+        if at_word {
+            let end = code[i..].find(';').map_or(code.len(), |e| i + e);
+            trees.push(code[i + 4..end].to_owned());
+            rest.push(' ');
+            i = (end + 1).min(code.len());
+        } else {
+            let c = code[i..].chars().next().expect("a char at a char boundary");
+            rest.push(c);
+            i += c.len_utf8();
         }
-        paths
-    } else {
-        vec![
-            tree.split("::")
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty() && s != "*")
-                .collect(),
-        ]
+    }
+    (trees, rest)
+}
+
+/// Every path written in `code` outside `use` trees: `a::b::c` (generic arguments cut
+/// off), starting where no identifier or `::` precedes it.
+fn code_paths(code: &str) -> Vec<Vec<String>> {
+    let bytes = code.as_bytes();
+    let mut paths = Vec::new();
+    let mut i = 0;
+    while let Some(found) = code[i..].find("::").map(|f| i + f) {
+        // Walk back to the start of the path.
+        let mut start = found;
+        while start > 0
+            && (bytes[start - 1].is_ascii_alphanumeric()
+                || bytes[start - 1] == b'_'
+                || bytes[start - 1] == b':'
+                || bytes[start - 1] == b'$')
+        {
+            start -= 1;
+        }
+        let mut end = found;
+        while end < code.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_' || bytes[end] == b':') {
+            end += 1;
+        }
+        i = end.max(found + 2);
+        let text = code[start..end].trim_end_matches(':');
+        let segments: Vec<String> = text.split("::").filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        if segments.len() > 1 {
+            paths.push(segments);
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// The absolute path (below the crate root) that `path`, written in `module`, names — or
+/// None for a path into another crate. `bound` maps the names the file's `use`s bind to
+/// their absolute paths; `globs` are the modules it glob-imports.
+fn absolute(
+    module: &[String],
+    path: &[String],
+    (bound, globs): (&BTreeMap<String, Vec<String>>, &[Vec<String>]),
+    modules: &Modules,
+) -> Option<Vec<String>> {
+    let first = path.first()?;
+    let join = |head: &[String], tail: &[String]| -> Vec<String> { head.iter().chain(tail).cloned().collect() };
+    match first.as_str() {
+        "crate" | "$crate" => Some(path[1..].to_vec()),
+        "self" => Some(join(module, &path[1..])),
+        "super" => {
+            let supers = path.iter().take_while(|s| *s == "super").count();
+            let keep = module.len().checked_sub(supers)?;
+            Some(join(&module[..keep], &path[supers..]))
+        }
+        _ => {
+            if let Some(target) = bound.get(first) {
+                return Some(join(target, &path[1..]));
+            }
+            // A child module of this file, or of a module it glob-imports.
+            std::iter::once(module.to_vec())
+                .chain(globs.iter().cloned())
+                .find(|parent| modules.contains_key(&join(parent, std::slice::from_ref(first))))
+                .map(|parent| join(&parent, path))
+        }
     }
 }
 
-/// Every path `code` names: its `use` trees, and `crate::`, `super::` and `self::` paths.
-fn named_paths(code: &str) -> Vec<Vec<String>> {
-    let mut paths = Vec::new();
-    let mut rest = code;
-    while let Some(at) = rest.find("use ") {
-        let before = rest[..at].chars().last();
-        rest = &rest[at + 4..];
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-            continue;
-        }
-        let end = rest.find(';').unwrap_or(rest.len());
-        paths.extend(expand_use_tree(&rest[..end]));
-    }
-    let bytes = code.as_bytes();
-    for root in ["crate::", "super::", "self::"] {
-        let mut from = 0;
-        while let Some(found) = code[from..].find(root).map(|i| from + i) {
-            from = found + root.len();
-            if found > 0 && (bytes[found - 1].is_ascii_alphanumeric() || bytes[found - 1] == b'_') {
+/// Every item path each file names (in `use`s and in its code), made absolute.
+fn resolved_paths(modules: &Modules) -> BTreeMap<Vec<String>, Vec<Vec<String>>> {
+    let mut all = BTreeMap::new();
+    for (module, (_, text)) in modules {
+        let code = strip_test_code(&strip_comments_and_strings(text));
+        let (trees, rest) = take_uses(&code);
+        let items: Vec<UseItem> = trees.iter().flat_map(|t| use_items(t)).collect();
+        let mut bound = BTreeMap::new();
+        let mut globs = Vec::new();
+        let mut named = Vec::new();
+        // A `use` may name a module bound by an earlier one (`use inner::X` in a parent).
+        for item in &items {
+            let Some(path) = absolute(module, &item.path, (&bound, &globs), modules) else {
                 continue;
+            };
+            if item.glob {
+                globs.push(path.clone());
+            } else if let Some(name) = &item.name {
+                bound.insert(name.clone(), path.clone());
             }
-            let path: String = code[found..]
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
-                .collect();
-            // `crate::{…}` or `crate::a::{…}` is a `use` group, expanded above.
-            if path.ends_with("::") {
-                continue;
-            }
-            paths.push(path.split("::").filter(|s| !s.is_empty()).map(str::to_owned).collect());
+            named.push(path);
         }
+        for path in code_paths(&rest) {
+            named.extend(absolute(module, &path, (&bound, &globs), modules));
+        }
+        all.insert(module.clone(), named);
     }
-    paths
+    all
+}
+
+/// The module (file) an absolute item path lies in: its longest prefix that is a file.
+fn file_of(path: &[String], modules: &Modules) -> Option<Vec<String>> {
+    (0..=path.len())
+        .rev()
+        .map(|n| path[..n].to_vec())
+        .find(|prefix| modules.contains_key(prefix))
 }
 
 /// The files each file depends on, by module path.
 fn dependencies(modules: &Modules) -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
-    let mut graph = BTreeMap::new();
-    for (module, (_, text)) in modules {
-        let code = strip_test_code(&strip_comments_and_strings(text));
-        let mut targets = BTreeSet::new();
-        for path in named_paths(&code) {
-            let Some(first) = path.first() else { continue };
-            let absolute: Vec<String> = match first.as_str() {
-                "crate" => path[1..].to_vec(),
-                "self" => module.iter().chain(&path[1..]).cloned().collect(),
-                "super" => {
-                    let supers = path.iter().take_while(|s| *s == "super").count();
-                    let Some(keep) = module.len().checked_sub(supers) else { continue };
-                    module[..keep].iter().chain(&path[supers..]).cloned().collect()
-                }
-                // A child module's name (`pub use child::Item` in a parent).
-                _ => {
-                    let child: Vec<String> = module.iter().chain(std::iter::once(first)).cloned().collect();
-                    if !modules.contains_key(&child) {
-                        continue;
-                    }
-                    module.iter().chain(&path).cloned().collect()
-                }
-            };
-            // The longest prefix that is a file of the crate.
-            let target = (0..=absolute.len())
-                .rev()
-                .map(|n| absolute[..n].to_vec())
-                .find(|prefix| modules.contains_key(prefix));
-            if let Some(target) = target
-                && &target != module
-            {
-                targets.insert(target);
-            }
-        }
-        graph.insert(module.clone(), targets);
-    }
-    graph
+    resolved_paths(modules)
+        .into_iter()
+        .map(|(module, paths)| {
+            let targets = paths
+                .iter()
+                .filter_map(|path| file_of(path, modules))
+                .filter(|target| *target != module)
+                .collect();
+            (module, targets)
+        })
+        .collect()
 }
 
 /// The import cycles: each a set of two or more files that reach one another (Tarjan).
@@ -421,4 +507,93 @@ fn the_check_catches_a_cycle_through_a_use_a_path_or_super_and_ignores_tests_and
         ("a/inner.rs", "pub fn f() -> super::A { super::A }\n"),
     ]);
     assert_eq!(cycles(&dependencies(&parent_child)).len(), 1);
+}
+
+/// The loops a file can hide behind a module alias, a glob, a generic call, a child's
+/// name in code or a macro's `$crate`: each is still a loop between x.rs and y.rs.
+#[test]
+fn the_check_sees_through_aliases_globs_generics_child_paths_and_macros() {
+    let y = "pub fn g() { crate::x::f(); }\npub fn h<T>() {}\n";
+    for x in [
+        "use crate::y as why;\npub fn f() { why::g(); }\n",
+        "use crate::*;\npub fn f() { y::g(); }\n",
+        "pub fn f() { crate::y::h::<u8>(); }\n",
+        "pub fn f() {}\nmacro_rules! m { () => { $crate::y::g() }; }\n",
+    ] {
+        let files = synthetic(&[("lib.rs", "pub mod x;\npub mod y;\n"), ("x.rs", x), ("y.rs", y)]);
+        assert_eq!(cycles(&dependencies(&files)).len(), 1, "missed the loop in {x:?}");
+    }
+    // A parent naming its child in code while the child names the parent's item.
+    let files = synthetic(&[
+        ("lib.rs", "pub mod a;\n"),
+        ("a/mod.rs", "pub mod inner;\npub struct A;\npub fn f() { inner::g(); }\n"),
+        ("a/inner.rs", "pub fn g() { let _ = super::A; }\n"),
+    ]);
+    assert_eq!(cycles(&dependencies(&files)).len(), 1);
+}
+
+/// The model's source, as modules.
+fn model_modules() -> Modules {
+    modules_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"))
+}
+
+/// The model's lowest folders import only what is below them, and no domain imports
+/// `tick/` or `world/`, which sit above every domain (docs/architecture.md).
+#[test]
+fn the_lower_folders_import_only_what_is_below_them() {
+    let below: &[(&str, &[&str])] = &[
+        ("common", &["common"]),
+        ("money", &["common", "money"]),
+        ("firms", &["common", "money", "firms"]),
+    ];
+    let above = ["tick", "world"];
+    let modules = model_modules();
+    let mut problems = Vec::new();
+    for (from, targets) in dependencies(&modules) {
+        let Some(folder) = from.first() else { continue };
+        for to in targets {
+            let Some(to_folder) = to.first() else { continue };
+            if let Some((_, allowed)) = below.iter().find(|(f, _)| f == folder)
+                && !allowed.contains(&to_folder.as_str())
+            {
+                problems.push(format!("{} imports {}", from.join("::"), to.join("::")));
+            }
+            let from_above = above.contains(&folder.as_str()) && (folder == "world" || to_folder == "tick");
+            if above.contains(&to_folder.as_str()) && !from_above {
+                problems.push(format!("{} imports {} (above every domain)", from.join("::"), to.join("::")));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A system is added to the schedule and never called: no file but `tick/schedule.rs`
+/// names a function the schedule runs (a system reads other domains' data, never their
+/// systems). The crate root may re-export one, for the benchmarks.
+#[test]
+fn systems_are_scheduled_never_called() {
+    let modules = model_modules();
+    let schedule = vec!["tick".to_owned(), "schedule".to_owned()];
+    let paths = resolved_paths(&modules);
+    let systems: BTreeSet<Vec<String>> = paths[&schedule]
+        .iter()
+        .filter(|path| file_of(path, &modules).is_some_and(|file| file != schedule && file.len() < path.len()))
+        .filter(|path| path.last().is_some_and(|name| name.chars().next().is_some_and(char::is_lowercase)))
+        .cloned()
+        .collect();
+    assert!(systems.len() > 30, "found only {} systems in the schedule", systems.len());
+    let mut problems = Vec::new();
+    for (module, named) in &paths {
+        if *module == schedule || module.is_empty() {
+            continue;
+        }
+        for path in named.iter().filter(|path| systems.contains(*path)) {
+            if file_of(path, &modules).as_ref() != Some(module) {
+                problems.push(format!("{} calls the system {}", module.join("::"), path.join("::")));
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -6,7 +6,7 @@
 //!   revenue;
 //! - pure plays: the share of new venture capital going to AI-only firms (`venture`);
 //! - novice investors: retail's share of trading in the AI firms and the novice share of
-//!   retail investors (`sentiment`, `market`);
+//!   retail investors ([`crate::markets::retail`], [`crate::markets::index`]);
 //! - narrative: hype (`narrative`).
 //!
 //! Each input scores 0 below its first threshold, 1 from it and 2 from its second; a

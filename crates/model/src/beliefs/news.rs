@@ -1,7 +1,7 @@
 //! News that moves the narrative (docs/model.md#news-and-the-narrative): frontier model
 //! releases whose capability gains shrink release after release (diminishing returns to
-//! scale), the listed AI firms' quarterly earnings surprises (in `market`), and lab
-//! failures (in `funding`). Each piece of news adds a jump to [`NewsFlow`]; the
+//! scale), the listed AI firms' quarterly earnings surprises (in
+//! [`crate::markets::prices`]), and lab failures (in [`crate::ai_industry::funding`]). Each piece of news adds a jump to [`NewsFlow`]; the
 //! narrative applies the jumps to hype on its next update.
 
 use bevy_ecs::prelude::*;

@@ -7,8 +7,9 @@
 //!   pay and the price of those outstanding), floating-rate debt (`Rates`), the discount
 //!   rate of GPUs' economic value, the required return on equity, and fair
 //!   price/earnings multiples in proportion (a Gordon-growth approximation);
-//! - `lab_default` (in `funding`) and `walk_away_firm` (in `leases`) act where those
-//!   mechanisms live.
+//! - `lab_default` (in [`crate::ai_industry::funding`]) and `walk_away_firm` (in
+//!   [`crate::real_estate::renegotiation`] and [`crate::compute::capex::order`]) act where
+//!   those mechanisms live.
 //!
 //! Everything that follows (idle capacity, falling rent, revenue short of plan, lease
 //! stress, impairments, downgrades) is the model's own response.

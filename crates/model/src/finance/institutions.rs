@@ -315,7 +315,7 @@ pub fn initial_institutions(config: &Config, listed: &[(AgentId, f64, f64)]) -> 
 
 /// The money and records a primary sale touches.
 #[derive(SystemParam)]
-pub struct IssueBooks<'w, 's> {
+pub struct PrimarySaleBooks<'w, 's> {
     directory: Res<'w, Directory>,
     accounts: Query<'w, 's, &'static mut Accounts>,
     events: ResMut<'w, EventLog>,
@@ -328,9 +328,9 @@ pub fn place_new_issues(
     listed: Query<(&AgentId, &Listed)>,
     mut securities: Query<(&AgentId, &mut Security)>,
     mut institutions: Query<(&AgentId, &mut Institution)>,
-    books: IssueBooks,
+    books: PrimarySaleBooks,
 ) {
-    let IssueBooks {
+    let PrimarySaleBooks {
         directory,
         mut accounts,
         mut events,

@@ -4,8 +4,8 @@
 //! - retail excess demand, as in Lux & Marchesi: `price_impact` × (chartists' net lots,
 //!   for AI firms, + fundamentalists' demand for the stock's own mispricing) per retail
 //!   investor;
-//! - institutions' net discretionary orders (`equity_trading`) and forced sales
-//!   (`fire_sales`): `equity_price_impact` × dollars over market cap;
+//! - institutions' net discretionary orders ([`crate::markets::rebalancing`]) and forced
+//!   sales ([`crate::finance::fire_sales`]): `equity_price_impact` × dollars over market cap;
 //! - for AI firms, a sector shock from traders not modelled one by one, with volatility
 //!   `sector_volatility_daily` × √activity, where activity rises with attention to recent
 //!   squared index returns (this clusters volatility);

@@ -7,7 +7,8 @@
 //! Geanakoplos (2012): their target is scaled by 1 + `hedge_fund_value_tilt` × the AI
 //! index's mispricing, and they buy on credit up to `hedge_fund_buy_leverage_share` of
 //! their leverage cap, so a fall that pushes them past the cap turns into margin calls
-//! and forced sales (`fire_sales`). Net orders move prices in `market`; the other side
+//! and forced sales ([`crate::finance::fire_sales`]). Net orders move prices in
+//! [`crate::markets::prices`]; the other side
 //! of each trade is the wider market (traders not modelled one by one).
 
 use std::collections::BTreeMap;

@@ -50,7 +50,7 @@ pub fn own_debt_spread(params: &Params, drawdown: f64) -> f64 {
 
 /// How a provider's new building is financed: clouds rent from sponsors; hyperscalers
 /// compare their own cost of reported debt with the spread the SPV's bond would pay
-/// (liquidity premium + its modelled expected loss, `spv::NewBond`).
+/// (liquidity premium + its modelled expected loss, [`NewBond`](crate::finance::spv::vehicle::NewBond)).
 pub fn choose_route(params: &Params, hyperscaler: bool, drawdown: f64, spv_spread: f64) -> BuildRoute {
     if !hyperscaler {
         BuildRoute::Sponsor

@@ -1,7 +1,7 @@
 //! The tick schedule: a fixed chain of phases, each a chain of systems, built with
 //! ambiguity detection set to error so that two systems touching the same data in an
 //! undefined order fail at start-up rather than at random. After every system that
-//! moves money comes the stock–flow check (`ledger::check_cash`) named after it.
+//! moves money comes the stock–flow check ([`check_cash`]) named after it.
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};

@@ -11,7 +11,7 @@ use crate::common::events::Totals;
 pub struct Summary {
     /// Ticks simulated.
     pub ticks: u32,
-    /// The first and the last (current) trading day, days since 1970-01-01.
+    /// The first trading day, days since 1970-01-01.
     pub first_date: i32,
     /// The last (current) trading day.
     pub last_date: i32,

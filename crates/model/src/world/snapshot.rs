@@ -1,7 +1,7 @@
 //! Snapshots of the whole world, for checkpoints: every agent's components and every
 //! resource (the clock, the RNG-free state the mechanisms carry, the parameters as
 //! shocks left them), encoded with postcard. Random draws are derived from (seed,
-//! purpose, tick, agent) (`rng`), so there is no generator state to save beyond the seed.
+//! purpose, tick, agent) ([`crate::common::rng`]), so there is no generator state to save beyond the seed.
 //!
 //! A restored world must iterate exactly as the original did, so that no float is summed
 //! in another order: entities are saved archetype by archetype in table order and

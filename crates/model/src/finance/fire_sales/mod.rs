@@ -1,4 +1,4 @@
-//! Forced sales and their contagion (docs/model.md, "Fire sales"). Every trading day:
+//! Forced sales and their contagion (docs/model.md#forced-sales-and-contagion). Every trading day:
 //! - insurers sell, in equal daily parts over `insurer_sale_window_days`, any security
 //!   rated below their minimum (BBB);
 //! - mutual funds meet redemptions on the first trading day of each month: the net flow

@@ -128,3 +128,74 @@ pub fn proposed_leaseback(params: &Params, tenant: AgentId, rent_usd_per_month: 
         cost_usd,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::finance::waterfall::Tranche;
+
+    #[test]
+    fn a_new_bond_covers_its_share_of_the_cost_and_equity_covers_the_rest() {
+        let params = Params(Arc::new(bubblesim_config::Config::baseline()));
+        let f = &params.financing;
+        let (cost, rent_per_mw, capacity) = (3e9, 150_000.0, 300.0);
+        let lease = proposed_leaseback(&params, AgentId(1), rent_per_mw * capacity, 12, cost);
+        let bond = NewBond::price(&params, &lease, cost, rent_per_mw, capacity);
+        assert!((bond.principal_usd - f.spv_bond_share_of_cost * cost).abs() < 1e-3);
+        // Equity pays the cost the bond does not, and more (interest while building, the reserve).
+        assert!(bond.equity_usd > cost - bond.principal_usd);
+        assert!(bond.spread(&params) >= 0.0 && bond.coupon >= f.risk_free_rate);
+        assert!((0.0..=1.0).contains(&bond.default_probability) && (0.0..=1.0).contains(&bond.expected_loss));
+    }
+
+    #[test]
+    fn debt_service_amortises_only_once_the_building_is_finished() {
+        let params = Params(Arc::new(bubblesim_config::Config::baseline()));
+        let spv = Spv {
+            sponsor: AgentId(1),
+            tenant: AgentId(2),
+            datacenter: AgentId(3),
+            leaseback: AgentId(4),
+            bond: AgentId(5),
+            sponsor_equity_usd: 4e8,
+            tenant_equity_usd: 1e8,
+            completion_month: 12,
+            guarantee_settled: false,
+            defaulted: false,
+        };
+        let bond = Security {
+            class: crate::finance::securities::SecurityClass::LeaseBond,
+            issuer: AgentId(6),
+            sponsor: AgentId(1),
+            proceeds_to: AgentId(6),
+            tranche: Tranche {
+                principal_usd: 2.4e9,
+                coupon: 0.06,
+            },
+            original_principal_usd: 2.4e9,
+            attachment: 0.0,
+            detachment: 1.0,
+            issue_month: 0,
+            placed: true,
+            retained_share: 0.0,
+            outside_share: 0.0,
+            rating: None,
+            agency_default_probability: 0.0,
+            model_default_probability: 0.0,
+            expected_loss: 0.0,
+            fair_price: 100.0,
+            fire_sale_discount: 0.0,
+            realised_loss_usd: 0.0,
+            interest_shortfall_usd: 0.0,
+            review_due: false,
+            issuer_defaulted: false,
+        };
+        let (interest, building) = spv.debt_service_usd(&bond, &params, 6);
+        assert!((interest - 2.4e9 * 0.06 / 12.0).abs() < 1e-6 && building == 0.0);
+        let (_, finished) = spv.debt_service_usd(&bond, &params, 12);
+        let expected = 2.4e9 / (params.financing.bond_amortisation_years * 12.0);
+        assert!((finished - expected).abs() < 1e-6);
+    }
+}
