@@ -11,17 +11,16 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
-use bevy_ecs::system::SystemParam;
 
 use crate::common::calendar::Clock;
 use crate::common::directory::Directory;
-use crate::common::events::{EventKind, EventLog};
+use crate::common::events::EventKind;
 use crate::common::ids::AgentId;
 use crate::common::params::Params;
 use crate::finance::credit::Rating;
 use crate::finance::securities::{Security, SecurityCashflows};
 use crate::firms::listed::Listed;
-use crate::money::accounts::Accounts;
+use crate::money::bookkeeping::FirmBooks;
 use crate::money::ledger::{Ledger, REST_OF_ECONOMY};
 use bubblesim_config::Config;
 
@@ -313,24 +312,15 @@ pub fn initial_institutions(config: &Config, listed: &[(AgentId, f64, f64)]) -> 
     out
 }
 
-/// The money and records a primary sale touches.
-#[derive(SystemParam)]
-pub struct PrimarySaleBooks<'w, 's> {
-    directory: Res<'w, Directory>,
-    accounts: Query<'w, 's, &'static mut Accounts>,
-    events: ResMut<'w, EventLog>,
-    ledger: ResMut<'w, Ledger>,
-}
-
 /// Monthly, after issuance: the primary market sells new securities to institutions.
 pub fn place_new_issues(
     clock: Res<Clock>,
     listed: Query<(&AgentId, &Listed)>,
     mut securities: Query<(&AgentId, &mut Security)>,
     mut institutions: Query<(&AgentId, &mut Institution)>,
-    books: PrimarySaleBooks,
+    books: FirmBooks,
 ) {
-    let PrimarySaleBooks {
+    let FirmBooks {
         directory,
         mut accounts,
         mut events,

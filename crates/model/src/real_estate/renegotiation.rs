@@ -9,11 +9,9 @@
 use std::collections::BTreeMap;
 
 use bevy_ecs::prelude::*;
-use bevy_ecs::system::SystemParam;
 use bubblesim_config::LeaseConfig;
 
 use crate::common::calendar::Clock;
-use crate::common::directory::Directory;
 use crate::common::events::{EventKind, EventLog};
 use crate::common::ids::AgentId;
 use crate::common::params::Params;
@@ -25,16 +23,9 @@ use crate::firms::firm::Firm;
 use crate::firms::listed::Listed;
 use crate::firms::roles::Provider;
 use crate::money::accounts::Accounts;
+use crate::money::bookkeeping::FirmBooks;
 use crate::real_estate::datacenters::{DataCenter, vacancy_share};
 use crate::real_estate::leases::{Lease, LeaseStatus, Outcome, StressInputs, draw_outcome, market_rent_usd_per_mw_month};
-
-/// The records renegotiation touches.
-#[derive(SystemParam)]
-pub struct RenegotiationBooks<'w, 's> {
-    directory: Res<'w, Directory>,
-    accounts: Query<'w, 's, &'static mut Accounts>,
-    events: ResMut<'w, EventLog>,
-}
 
 /// A tenant's firm-level stress inputs (everything but the building's idle share); the
 /// cash shortfall is measured against `cash_cover_months` of rent and interest.
@@ -136,7 +127,7 @@ fn retire_with_buildings(
     clock: &Clock,
     vacated: &[(AgentId, AgentId)],
     cohorts: &mut Query<(&AgentId, &mut GpuCohort)>,
-    books: &mut RenegotiationBooks,
+    books: &mut FirmBooks,
 ) {
     let mut written_off: BTreeMap<(AgentId, AgentId), (u32, f64)> = BTreeMap::new();
     for (_, mut cohort) in cohorts.iter_mut().sort::<&AgentId>() {
@@ -182,7 +173,7 @@ pub fn renegotiate_leases(
     mut datacenters: Query<(&AgentId, &mut DataCenter)>,
     tenants: Query<(&Firm, &Provider, Option<&Listed>)>,
     mut cohorts: Query<(&AgentId, &mut GpuCohort)>,
-    mut books: RenegotiationBooks,
+    mut books: FirmBooks,
 ) {
     let (params, clock) = (&*today.params, &*today.clock);
     let config = &params.leases;

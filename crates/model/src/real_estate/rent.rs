@@ -3,27 +3,15 @@
 //! option or renews at the market rent, and one that does not leaves it vacant.
 
 use bevy_ecs::prelude::*;
-use bevy_ecs::system::SystemParam;
 
 use crate::common::calendar::Clock;
-use crate::common::directory::Directory;
-use crate::common::events::{EventKind, EventLog};
+use crate::common::events::EventKind;
 use crate::common::ids::AgentId;
 use crate::common::params::Params;
 use crate::compute::fleet::FleetIndex;
-use crate::money::accounts::Accounts;
-use crate::money::ledger::Ledger;
+use crate::money::bookkeeping::FirmBooks;
 use crate::real_estate::datacenters::{DataCenter, vacancy_share};
 use crate::real_estate::leases::{Lease, LeaseStatus, NOTICE_MONTHS, market_rent_usd_per_mw_month, months};
-
-/// The money and records rent touches.
-#[derive(SystemParam)]
-pub struct RentBooks<'w, 's> {
-    directory: Res<'w, Directory>,
-    accounts: Query<'w, 's, &'static mut Accounts>,
-    events: ResMut<'w, EventLog>,
-    ledger: ResMut<'w, Ledger>,
-}
 
 /// What a lease does at the end of its term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +47,7 @@ pub fn pay_lease_rent(
     fleet: Res<FleetIndex>,
     mut leases: Query<(&AgentId, &mut Lease)>,
     mut datacenters: Query<(&AgentId, &mut DataCenter)>,
-    mut books: RentBooks,
+    mut books: FirmBooks,
 ) {
     let month = clock.month as i32;
     let years = clock.years_elapsed();
