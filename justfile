@@ -27,6 +27,10 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# Market figures over seeds 1 … N, medians and 10–90% ranges (just measure configs/baseline.toml 5 retail.herding_weight=0.9).
+measure CONFIG SEEDS *SET:
+    cargo run --release -p bubblesim-model --example measure -- {{CONFIG}} {{SEEDS}} {{SET}}
+
 # Regenerate docs/schema.md from the binary.
 schema:
     cargo run --release -- schema > docs/schema.md

@@ -31,7 +31,7 @@ fn record(investors: usize, tick: u32) -> Vec<RetailRow> {
                 ai_units: (i as f64 * 0.013) % 400.0,
                 traded_usd: 0.0,
             },
-            index_level: 100.0 + (i % 17) as f64,
+            basket_level: 100.0 + (i % 17) as f64,
         })
         .collect()
 }

@@ -76,13 +76,14 @@ mod retail_sentiment {
             pessimist_share: 0.25,
             fundamentalist_share: 0.4,
         };
+        // Yesterday's orders fill at level 100 toward the strategies' targets.
         let day = RetailDay::new(
             &config.retail,
-            config.market.required_return,
+            0.09,
             &signals,
             (1, 1),
-            (0.0001, 0.0003),
-            100.0,
+            ([0.8, 0.05, 0.2], 100.0),
+            (0.0001, 0.0003, 0.0),
         );
         let mut ledger = Ledger::default();
         bencher.counter(ItemsCount::new(agents)).bench_local(|| {
@@ -90,14 +91,13 @@ mod retail_sentiment {
             for (id, investor) in investors.iter_mut() {
                 step_investor(&day, *id, investor, &mut tally);
             }
-            let lot = config.retail.lot_usd;
             ledger.pay_with_rest(
                 investors
                     .iter()
                     .filter(|(_, i)| i.traded_usd != 0.0)
                     .map(|(id, i)| (*id, i.traded_usd)),
-                (tally.chartist_lots + tally.fundamentalist_lots) as f64 * lot,
-                tally.gross_lots as f64 * lot,
+                tally.net_usd(),
+                tally.gross_cents as f64 / 100.0,
             );
             tally
         });

@@ -39,7 +39,7 @@ ax.legend(loc="upper right", fontsize=8)
 plt.show()
 print("first day:", bubble.row(0, named=True)["total"], "/ 8")
 bubble.group_by(pl.col("date").dt.year().alias("year")).agg([pl.col(f).mean().round(2) for f in ["total", *factors]]).sort("year")"""),
-code("""inputs = ["forecast_dispersion", "capex_to_revenue", "ai_capital_share", "retail_flow_share", "novice_share", "hype"]
+code("""inputs = ["forecast_dispersion", "capex_to_revenue", "ai_capital_share", "retail_ownership_share", "novice_share", "hype"]
 fig, axes = plt.subplots(2, 3, figsize=(12, 5), sharex=True)
 for ax, name in zip(axes.flat, inputs):
     ax.plot(bubble["date"].to_numpy(), bubble[name].to_numpy(), lw=0.8)

@@ -179,7 +179,7 @@ fn bad_input_exits_2_with_one_clear_message_and_leaves_nothing() {
     let wrong_type = write("type.toml", "[retail]\ncount = \"many\"\n");
     let negative = write("negative.toml", "[retail]\ncount = -5\n");
     let probability = write("probability.toml", "[retail]\nnovice_share = 1.5\n");
-    let nan = write("nan.toml", "[market]\nprice_impact = nan\n");
+    let nan = write("nan.toml", "[market]\ndemand_elasticity = nan\n");
     let infinite = write("inf.toml", "[demand]\nconsumer_kqueries_per_month = inf\n");
     let zero = write("zero.toml", "[run]\nyears = 0\n");
     let no_such_lab = write("loop.toml", "[circular]\nlab = \"openai\"\n");
@@ -206,7 +206,10 @@ fn bad_input_exits_2_with_one_clear_message_and_leaves_nothing() {
             vec!["run".into(), probability.clone()],
             vec!["probability.toml", "retail.novice_share", "between 0 and 1"],
         ),
-        (vec!["run".into(), nan.clone()], vec!["nan.toml", "market.price_impact", "finite"]),
+        (
+            vec!["run".into(), nan.clone()],
+            vec!["nan.toml", "market.demand_elasticity", "finite"],
+        ),
         (
             vec!["run".into(), infinite.clone()],
             vec!["inf.toml", "demand.consumer_kqueries_per_month", "finite"],

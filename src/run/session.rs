@@ -143,7 +143,7 @@ impl Session {
             }
             if !self.sim.ai_index_level().is_finite() {
                 return Err(runtime(anyhow::anyhow!(
-                    "the simulation became numerically unstable on {} (the AI index is no longer finite); the market parameters are too extreme — try a smaller market.price_impact or fewer retail lots per order",
+                    "the simulation became numerically unstable on {} (the AI index is no longer finite); the market parameters are too extreme — try a larger market.demand_elasticity or a smaller retail.ownership_share",
                     iso_date(self.sim.clock().date)
                 )));
             }

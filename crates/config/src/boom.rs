@@ -21,6 +21,7 @@ pub struct CarmakerConfig {
     pub core_operating_margin: f64,
     pub core_growth_per_year: f64,
     pub fair_price_earnings: f64,
+    pub noise_volatility_daily: f64,
 }
 
 /// News that moves the narrative: model releases and quarterly earnings.
@@ -37,6 +38,7 @@ pub struct NewsConfig {
     pub capability_gain_decay: f64,
     pub capability_gain_noise: f64,
     pub expected_capability_gain: f64,
+    pub expectation_learning_rate: f64,
     pub hype_per_capability_surprise: f64,
     pub hype_per_earnings_surprise: f64,
     pub hype_per_lab_failure: f64,
@@ -124,7 +126,7 @@ pub struct BubbleConfig {
     pub forecast_dispersion_thresholds: [f64; 2],
     pub capex_to_revenue_thresholds: [f64; 2],
     pub ai_capital_share_thresholds: [f64; 2],
-    pub retail_flow_share_thresholds: [f64; 2],
+    pub retail_ownership_thresholds: [f64; 2],
     pub novice_share_thresholds: [f64; 2],
     pub hype_thresholds: [f64; 2],
 }

@@ -89,7 +89,6 @@ pub struct InstitutionConfig {
 )]
 pub struct FireSaleConfig {
     pub security_price_impact: f64,
-    pub equity_price_impact: f64,
     pub recovery_halflife_ticks: f64,
     pub max_cascade_rounds: u32,
     pub insurer_sale_window_days: u32,

@@ -31,6 +31,7 @@ pub struct Config {
     pub leases: LeaseConfig,
     pub retail: RetailConfig,
     pub market: MarketConfig,
+    pub payouts: PayoutConfig,
     pub narrative: NarrativeConfig,
     pub financing: FinancingConfig,
     pub securitisation: SecuritisationConfig,
@@ -321,6 +322,8 @@ pub struct DatacenterConfig {
 pub struct LeaseConfig {
     pub weight_revenue_shortfall: f64,
     pub weight_idle_capacity: f64,
+    pub weight_cash_shortfall: f64,
+    pub weight_rent_to_revenue: f64,
     pub weight_share_drawdown: f64,
     pub plan_growth_per_year: f64,
     pub cut_log_odds_base: f64,
@@ -348,8 +351,14 @@ pub struct RetailConfig {
     pub initial_fundamentalist_share: f64,
     pub initial_optimist_share: f64,
     pub wealth_usd: f64,
-    pub initial_ai_share: f64,
-    pub lot_usd: f64,
+    pub ownership_share: f64,
+    pub initial_share_dispersion: f64,
+    pub optimist_ai_share: f64,
+    pub pessimist_ai_share: f64,
+    pub fundamentalist_ai_share: f64,
+    pub fundamentalist_value_elasticity: f64,
+    pub rebalance_per_day: f64,
+    pub savings_per_year: f64,
     pub opinion_switch_frequency: f64,
     pub strategy_switch_frequency: f64,
     pub herding_weight: f64,
@@ -358,11 +367,8 @@ pub struct RetailConfig {
     pub novice_multiplier: f64,
     pub profit_sensitivity: f64,
     pub fundamentalist_discount: f64,
-    pub chartist_lots: u32,
-    pub fundamentalist_lots_per_mispricing: f64,
     pub min_group_share: f64,
     pub trend_halflife_ticks: f64,
-    pub households_per_agent: f64,
     pub novice_learning_per_drawdown: f64,
     pub novice_entry_per_hype: f64,
 }
@@ -376,18 +382,38 @@ pub struct RetailConfig {
 )]
 pub struct MarketConfig {
     pub min_earnings_months: u32,
-    pub price_impact: f64,
+    pub demand_elasticity: f64,
+    pub value_view_halflife_months: f64,
     pub noise_volatility_daily: f64,
-    pub fair_price_earnings: f64,
+    pub core_volatility_daily: f64,
     pub fair_price_book: f64,
-    pub required_return: f64,
+    pub equity_risk_premium: f64,
+    pub terminal_growth_per_year: f64,
+    pub growth_horizon_years: f64,
+    pub max_consensus_growth: f64,
+    pub consensus_growth_weight: f64,
     pub sector_volatility_daily: f64,
     pub attention_weight: f64,
     pub attention_halflife_ticks: f64,
+    pub attention_baseline_halflife_ticks: f64,
     pub institution_rebalance_per_day: f64,
     pub hedge_fund_value_tilt: f64,
     pub hedge_fund_buy_leverage_share: f64,
     pub earnings_price_response: f64,
+}
+
+/// Dividends and buybacks of listed firms holding cash above their target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(
+    missing_docs,
+    reason = "each field is a key documented, with its unit and default, in configs/baseline.toml"
+)]
+pub struct PayoutConfig {
+    pub cash_target_months_of_costs: f64,
+    pub payout_share_per_quarter: f64,
+    pub buyback_share: f64,
+    pub max_buyback_share_of_shares: f64,
 }
 
 /// The hype state.
@@ -403,6 +429,7 @@ pub struct NarrativeConfig {
     pub volatility_daily: f64,
     pub target_base: f64,
     pub growth_weight: f64,
+    pub adoption_weight: f64,
     pub drawdown_weight: f64,
     pub neutral_revenue_growth: f64,
     pub memory_ticks: f64,

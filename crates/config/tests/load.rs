@@ -80,9 +80,21 @@ fn sizes_that_cannot_run_are_rejected_up_front() {
     assert!(text.contains("gpus.cohort_size") && text.contains("5,000,000 cohorts"), "{text}");
     let text = message("", &["capex.build_months=4000000000"]);
     assert!(text.contains("capex.build_months"), "{text}");
-    let text = message("", &["market.price_impact=1", "retail.chartist_lots=1000000"]);
+    let text = message("", &["retail.optimist_ai_share=0.1", "retail.pessimist_ai_share=0.2"]);
     assert!(
-        text.contains("market.price_impact") && text.contains("retail.chartist_lots"),
+        text.contains("retail.pessimist_ai_share") && text.contains("optimist's (0.1)"),
+        "{text}"
+    );
+    let text = message(
+        "",
+        &[
+            "financing.risk_free_rate=0.01",
+            "market.equity_risk_premium=0.01",
+            "market.terminal_growth_per_year=0.015",
+        ],
+    );
+    assert!(
+        text.contains("market.terminal_growth_per_year") && text.contains("required return"),
         "{text}"
     );
 }
@@ -154,9 +166,9 @@ fn nan_and_infinity_are_rejected() {
         let text = message(&format!("[retail]\nwealth_usd = {literal}\n"), &[]);
         assert!(text.contains("retail.wealth_usd") && text.contains("finite"), "{text}");
     }
-    let text = message("", &["market.price_impact=nan"]);
+    let text = message("", &["market.demand_elasticity=nan"]);
     assert!(
-        text.starts_with("--set market.price_impact=nan") && text.contains("finite"),
+        text.starts_with("--set market.demand_elasticity=nan") && text.contains("finite"),
         "{text}"
     );
 }

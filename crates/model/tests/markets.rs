@@ -197,21 +197,21 @@ fn the_bubble_index_reads_eight_on_the_late_2025_baseline_and_follows_its_inputs
     let no_capex = score_at_start(&["capex.adjustment_per_quarter=0"]);
     assert!(no_capex.inputs.capex_to_revenue < baseline.inputs.capex_to_revenue);
     assert!(no_capex.uncertainty < baseline.uncertainty, "{no_capex:?}");
-    // Retail's share of trading, over the first half year: fewer households behind each
-    // retail agent means a smaller share, and a lower novice factor.
+    // Retail's share of the AI firms, over the first half year: a dead story turns
+    // chartists pessimistic, they sell, and the novice factor falls with the holding.
     let over_half_year = |overrides: &[&str]| -> (f64, f64) {
         let mut sim = simulation(overrides);
         let (mut share, mut factor) = (0.0, 0.0);
         for _ in 0..126 {
             sim.step().expect("money is conserved");
             let index = sim.world().resource::<BubbleIndex>();
-            share += index.inputs.retail_flow_share / 126.0;
+            share += index.inputs.retail_ownership_share / 126.0;
             factor += f64::from(index.novice_investors) / 126.0;
         }
         (share, factor)
     };
     let (share, factor) = over_half_year(&[]);
-    let (small_share, small_factor) = over_half_year(&["retail.households_per_agent=1"]);
+    let (small_share, small_factor) = over_half_year(&["narrative.initial_hype=0.05", "narrative.target_base=0.05"]);
     assert!(
         small_share < share && small_factor < factor,
         "{small_share} vs {share}, {small_factor} vs {factor}"

@@ -27,6 +27,7 @@ pub(crate) fn validate_boom(config: &Config) -> Result<(), Problem> {
     carmaker.within("core_operating_margin", c.core_operating_margin, -1.0, 1.0)?;
     carmaker.rate("core_growth_per_year", c.core_growth_per_year)?;
     carmaker.positive("fair_price_earnings", c.fair_price_earnings)?;
+    carmaker.within("noise_volatility_daily", c.noise_volatility_daily, 0.0, 0.5)?;
 
     let news = at("news");
     let n = &config.news;
@@ -36,6 +37,7 @@ pub(crate) fn validate_boom(config: &Config) -> Result<(), Problem> {
     news.within("capability_gain_decay", n.capability_gain_decay, 0.0, 1.0)?;
     news.within("capability_gain_noise", n.capability_gain_noise, 0.0, 5.0)?;
     news.within("expected_capability_gain", n.expected_capability_gain, 0.0, 100.0)?;
+    news.probability("expectation_learning_rate", n.expectation_learning_rate)?;
     news.within("hype_per_capability_surprise", n.hype_per_capability_surprise, 0.0, 10.0)?;
     news.within("hype_per_earnings_surprise", n.hype_per_earnings_surprise, 0.0, 10.0)?;
     news.probability("hype_per_lab_failure", n.hype_per_lab_failure)?;
@@ -114,7 +116,7 @@ pub(crate) fn validate_boom(config: &Config) -> Result<(), Problem> {
         ("forecast_dispersion_thresholds", b.forecast_dispersion_thresholds),
         ("capex_to_revenue_thresholds", b.capex_to_revenue_thresholds),
         ("ai_capital_share_thresholds", b.ai_capital_share_thresholds),
-        ("retail_flow_share_thresholds", b.retail_flow_share_thresholds),
+        ("retail_ownership_thresholds", b.retail_ownership_thresholds),
         ("novice_share_thresholds", b.novice_share_thresholds),
         ("hype_thresholds", b.hype_thresholds),
     ] {

@@ -100,7 +100,6 @@ fn validate_shock_levers(config: &Config, shock: &Check<'_>) -> Result<(), Probl
     let lowest = [
         ("financing.risk_free_rate", config.financing.risk_free_rate),
         ("gpus.discount_rate", config.gpus.discount_rate),
-        ("market.required_return", config.market.required_return),
     ];
     for (key, rate) in lowest {
         if rate + k.rate_rise < 0.0 {

@@ -103,7 +103,6 @@ pub(crate) fn validate_financing(config: &Config) -> Result<(), Problem> {
     let fire = at("fire_sales");
     let x = &config.fire_sales;
     fire.within("security_price_impact", x.security_price_impact, 0.0, 100.0)?;
-    fire.within("equity_price_impact", x.equity_price_impact, 0.0, 1000.0)?;
     fire.within("recovery_halflife_ticks", x.recovery_halflife_ticks, 0.1, 100_000.0)?;
     fire.within("max_cascade_rounds", x.max_cascade_rounds.into(), 1.0, 1000.0)?;
     fire.within("insurer_sale_window_days", x.insurer_sale_window_days.into(), 1.0, 10_000.0)?;

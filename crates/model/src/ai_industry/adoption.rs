@@ -67,6 +67,12 @@ impl AdoptionStats {
         self.usage / self.initial_usage.max(1.0)
     }
 
+    /// Log change of adopters' usage since the start, ln(usage ratio) (the ratio floored
+    /// at 1%): what the narrative reads of adoption.
+    pub fn adoption_change(&self) -> f64 {
+        self.usage_ratio().max(0.01).ln()
+    }
+
     /// Share of adopters past their pilot that see a return.
     pub fn share_with_return(&self) -> f64 {
         let decided = self.paying_with_return + self.paying_without_return + self.churned;

@@ -5,8 +5,8 @@
 //! - uncertainty: the spread of AI-revenue forecasts (`forecasts`) and AI capex over AI
 //!   revenue;
 //! - pure plays: the share of new venture capital going to AI-only firms (`venture`);
-//! - novice investors: retail's share of trading in the AI firms and the novice share of
-//!   retail investors ([`crate::markets::retail`], [`crate::markets::index`]);
+//! - novice investors: the retail block's share of the AI firms' shares and the novice
+//!   share of retail investors ([`crate::markets::retail`]);
 //! - narrative: hype (`narrative`).
 //!
 //! Each input scores 0 below its first threshold, 1 from it and 2 from its second; a
@@ -20,7 +20,6 @@ use crate::ai_industry::venture::Venture;
 use crate::beliefs::forecasts::Forecasts;
 use crate::beliefs::narrative::Narrative;
 use crate::common::params::Params;
-use crate::markets::index::EquityVolume;
 use crate::markets::retail::RetailFlow;
 
 /// The raw inputs of the four factors.
@@ -33,7 +32,7 @@ pub struct BubbleInputs {
     /// Share of new venture capital going to AI pure plays, 0–1.
     pub ai_capital_share: f64,
     /// Retail investors' share of gross equity trading in the AI firms, 0–1.
-    pub retail_flow_share: f64,
+    pub retail_ownership_share: f64,
     /// Share of retail investors who are novices, 0–1.
     pub novice_share: f64,
     /// The hype level, 0–1.
@@ -97,7 +96,7 @@ pub fn score(config: &BubbleConfig, inputs: BubbleInputs) -> BubbleIndex {
         ),
         pure_plays: input_score(inputs.ai_capital_share, config.ai_capital_share_thresholds),
         novice_investors: pair_score(
-            input_score(inputs.retail_flow_share, config.retail_flow_share_thresholds),
+            input_score(inputs.retail_ownership_share, config.retail_ownership_thresholds),
             input_score(inputs.novice_share, config.novice_share_thresholds),
         ),
         narrative: input_score(inputs.hype, config.hype_thresholds),
@@ -111,7 +110,6 @@ pub fn update_bubble_index(
     forecasts: Res<Forecasts>,
     venture: Res<Venture>,
     flow: Res<RetailFlow>,
-    volume: Res<EquityVolume>,
     narrative: Res<Narrative>,
     mut index: ResMut<BubbleIndex>,
 ) {
@@ -119,7 +117,7 @@ pub fn update_bubble_index(
         forecast_dispersion: forecasts.forecast_dispersion,
         capex_to_revenue: forecasts.capex_to_revenue(),
         ai_capital_share: venture.ai_share,
-        retail_flow_share: volume.retail_share(),
+        retail_ownership_share: flow.ownership_share(params.retail.ownership_share),
         novice_share: flow.novice_share(),
         hype: narrative.hype,
     };
@@ -147,7 +145,7 @@ mod tests {
             forecast_dispersion: 2.0,
             capex_to_revenue: 5.0,
             ai_capital_share: 0.58,
-            retail_flow_share: 0.4,
+            retail_ownership_share: 0.4,
             novice_share: 0.6,
             hype: 0.85,
         }
@@ -166,7 +164,11 @@ mod tests {
             ("forecast_dispersion", |i| i.forecast_dispersion = 0.1, |s| s.uncertainty),
             ("capex_to_revenue", |i| i.capex_to_revenue = 0.5, |s| s.uncertainty),
             ("ai_capital_share", |i| i.ai_capital_share = 0.1, |s| s.pure_plays),
-            ("retail_flow_share", |i| i.retail_flow_share = 0.01, |s| s.novice_investors),
+            (
+                "retail_ownership_share",
+                |i| i.retail_ownership_share = 0.01,
+                |s| s.novice_investors,
+            ),
             ("novice_share", |i| i.novice_share = 0.05, |s| s.novice_investors),
             ("hype", |i| i.hype = 0.1, |s| s.narrative),
         ];
@@ -186,7 +188,7 @@ mod tests {
             forecast_dispersion: 0.1,
             capex_to_revenue: 0.5,
             ai_capital_share: 0.1,
-            retail_flow_share: 0.01,
+            retail_ownership_share: 0.01,
             novice_share: 0.05,
             hype: 0.1,
         };
@@ -209,7 +211,7 @@ mod tests {
             ("forecast_dispersion", |i, x| i.forecast_dispersion = x, 2.0),
             ("capex_to_revenue", |i, x| i.capex_to_revenue = x, 5.0),
             ("ai_capital_share", |i, x| i.ai_capital_share = x, 1.0),
-            ("retail_flow_share", |i, x| i.retail_flow_share = x, 1.0),
+            ("retail_ownership_share", |i, x| i.retail_ownership_share = x, 1.0),
             ("novice_share", |i, x| i.novice_share = x, 1.0),
             ("hype", |i, x| i.hype = x, 1.0),
         ];

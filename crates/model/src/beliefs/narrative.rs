@@ -1,6 +1,7 @@
 //! The narrative: a hype level in [0, 1] ("AGI soon, it will do everything"). It
 //! mean-reverts towards a target that rises with the growth of AI end-user revenue and
-//! falls with the AI index's drawdown from a peak it slowly forgets, with daily noise;
+//! with enterprise adoption, and falls (with a modest default weight) with the AI
+//! index's drawdown from a peak it slowly forgets, with daily noise;
 //! news (`news`: model releases, earnings surprises, lab failures) makes it jump. Hype
 //! feeds retail chartists' opinions and novices' entry, labs' chances of raising money
 //! and their valuations, venture funds' AI share, enterprise adoption and providers'
@@ -8,6 +9,7 @@
 
 use bevy_ecs::prelude::*;
 
+use crate::ai_industry::adoption::AdoptionStats;
 use crate::ai_industry::demand::Demand;
 use crate::beliefs::news::NewsFlow;
 use crate::common::calendar::Clock;
@@ -70,7 +72,7 @@ pub fn update_narrative(
     params: Res<Params>,
     seed: Res<Seed>,
     clock: Res<Clock>,
-    index: Res<AiIndex>,
+    (index, adoption): (Res<AiIndex>, Res<AdoptionStats>),
     mut news: ResMut<NewsFlow>,
     mut narrative: ResMut<Narrative>,
 ) {
@@ -84,7 +86,9 @@ pub fn update_narrative(
     } else {
         0.0
     };
-    narrative.target = (n.target_base + n.growth_weight * (narrative.revenue_growth - n.neutral_revenue_growth)
+    narrative.target = (n.target_base
+        + n.growth_weight * (narrative.revenue_growth - n.neutral_revenue_growth)
+        + n.adoption_weight * adoption.adoption_change()
         - n.drawdown_weight * drawdown)
         .clamp(0.0, 1.0);
     let shock = normal(seed.0, Purpose::Narrative, clock.tick, 0, 0);

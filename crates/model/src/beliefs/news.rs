@@ -24,6 +24,9 @@ pub struct NewsFlow {
     pub releases: u32,
     /// Capability gain of the latest release (0 before the first).
     pub last_capability_gain: f64,
+    /// The gain the story expects of the next release: it starts at
+    /// `news.expected_capability_gain` and learns from each release's observed gain.
+    pub expected_gain: Option<f64>,
 }
 
 /// Expected capability gain of release `k` (0-based): initial × decay^k.
@@ -36,6 +39,12 @@ pub fn expected_capability_gain(news: &NewsConfig, k: u32) -> f64 {
 pub fn capability_gain(news: &NewsConfig, k: u32, surprise: f64) -> f64 {
     let sigma = news.capability_gain_noise;
     expected_capability_gain(news, k) * (sigma * surprise - sigma * sigma / 2.0).exp()
+}
+
+/// The story's expectation after a release that gained `gain`: it moves
+/// `expectation_learning_rate` of the way from `expected` to the observed gain.
+pub fn learned_expectation(news: &NewsConfig, expected: f64, gain: f64) -> f64 {
+    expected + news.expectation_learning_rate * (gain - expected)
 }
 
 /// Monthly: a frontier model ships on the release cadence, from the active labs in turn.
@@ -63,7 +72,9 @@ pub fn release_models(
     }
     let k = news.releases;
     let gain = capability_gain(n, k, normal(seed.0, Purpose::News, clock.tick, u64::from(k), 0));
-    let jump = n.hype_per_capability_surprise * (gain - n.expected_capability_gain);
+    let expected = news.expected_gain.unwrap_or(n.expected_capability_gain);
+    let jump = n.hype_per_capability_surprise * (gain - expected);
+    news.expected_gain = Some(learned_expectation(n, expected, gain));
     news.hype_jump += jump;
     news.releases += 1;
     news.last_capability_gain = gain;
@@ -79,7 +90,7 @@ pub fn release_models(
             k + 1,
             gain,
             expected_capability_gain(n, k),
-            n.expected_capability_gain,
+            expected,
             jump
         ),
     );
@@ -88,6 +99,27 @@ pub fn release_models(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_expectation_learns_so_shrinking_gains_stop_surprising() {
+        let news = bubblesim_config::Config::baseline().news;
+        let mut expected = news.expected_capability_gain;
+        let mut surprises = Vec::new();
+        for k in 0..12 {
+            let gain = expected_capability_gain(&news, k);
+            surprises.push(gain - expected);
+            expected = learned_expectation(&news, expected, gain);
+        }
+        // Gains fall by a constant factor; the expectation trails them, so the shortfall
+        // shrinks toward zero instead of growing.
+        let late = surprises[11].abs();
+        assert!(late < 0.05, "late surprise {late}: {surprises:?}");
+        let fixed = expected_capability_gain(&news, 11) - news.expected_capability_gain;
+        assert!(
+            fixed < -0.25 && late < fixed.abs() / 5.0,
+            "a fixed expectation keeps disappointing: {fixed}"
+        );
+    }
 
     #[test]
     fn each_release_gains_less_than_the_last_in_expectation() {

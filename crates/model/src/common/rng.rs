@@ -41,6 +41,8 @@ pub enum Purpose {
     SectorNoise = 12,
     /// Regions: the starting growth deviations, their quarterly shocks and the shuffle of data-centre ranks.
     Macro = 13,
+    /// The daily market-wide shock to the non-AI share of every listed firm's value.
+    MarketNoise = 14,
 }
 
 fn mix(mut z: u64) -> u64 {

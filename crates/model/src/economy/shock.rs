@@ -47,13 +47,10 @@ pub fn apply_shock(
     if shock.rate_rise != 0.0 {
         rates.rise = shock.rate_rise;
         let mut config = (*params.0).clone();
-        let required = config.market.required_return;
+        // The required return on equity is the risk-free rate plus a premium, so fair
+        // multiples fall with it at the next reports (markets::fundamentals).
         config.financing.risk_free_rate += shock.rate_rise;
         config.gpus.discount_rate += shock.rate_rise;
-        config.market.required_return += shock.rate_rise;
-        let multiple = required / (required + shock.rate_rise).max(1e-3);
-        config.market.fair_price_earnings *= multiple;
-        config.carmaker.fair_price_earnings *= multiple;
         params.0 = Arc::new(config);
         events.record(
             &clock,

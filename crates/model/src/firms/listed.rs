@@ -1,4 +1,6 @@
-//! A listed firm's equity: shares, the market price and what the market makes of it.
+//! A listed firm's equity: shares, the market price and what the market makes of it:
+//! the fundamental value from its accounts, the wider market's view of that value, and
+//! who holds the shares (`markets::prices` clears them each day).
 
 use bevy_ecs::prelude::Component;
 
@@ -11,8 +13,24 @@ pub struct Listed {
     pub price_usd: f64,
     /// Highest price so far (for drawdowns).
     pub peak_price_usd: f64,
-    /// Fundamentalists' value per share: max(earnings × fair P/E, book × fair P/B).
+    /// Fundamental value per share: max(forward normalised earnings × fair P/E, book ×
+    /// fair P/B), the fair P/E rising with consensus growth and falling with rates.
     pub fundamental_usd_per_share: f64,
+    /// The wider market's view of value per share: relaxes toward the fundamental value,
+    /// takes the day's sector, market and idiosyncratic shocks.
+    pub view_usd_per_share: f64,
+    /// Shares the wider market would hold were the price equal to its view: at the start,
+    /// what the retail block and the institutions do not hold; less the shares bought back.
+    pub wider_normal_shares: f64,
+    /// Shares the retail block holds per unit of its AI basket (0 outside the AI index).
+    pub retail_shares_per_unit: f64,
+    /// Share of the firm's revenue from AI (1 − core revenue / revenue): the part of its
+    /// value that moves with AI sentiment.
+    pub ai_value_share: f64,
+    /// Consensus revenue growth per year: an average of trailing growth, bounded.
+    pub consensus_growth: f64,
+    /// Annualised trailing revenue at the last quarterly report, USD (0 before the first).
+    pub revenue_at_report_usd: f64,
     /// Today's log return.
     pub log_return: f64,
     /// Retail investors' net purchases today, USD.
@@ -36,6 +54,12 @@ impl Listed {
             price_usd,
             peak_price_usd: price_usd,
             fundamental_usd_per_share: price_usd,
+            view_usd_per_share: price_usd,
+            wider_normal_shares: shares,
+            retail_shares_per_unit: 0.0,
+            ai_value_share: 1.0,
+            consensus_growth: 0.0,
+            revenue_at_report_usd: 0.0,
             log_return: 0.0,
             retail_net_buy_usd: 0.0,
             volume_usd: 0.0,
@@ -49,6 +73,7 @@ impl Listed {
     pub fn old_economy(shares: f64, price_usd: f64) -> Self {
         Self {
             in_ai_index: false,
+            ai_value_share: 0.0,
             ..Self::new(shares, price_usd)
         }
     }

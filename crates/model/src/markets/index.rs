@@ -1,6 +1,6 @@
 //! The equity indices and the day's traded value: the cap-weighted AI index (the listed
 //! AI firms) and old-economy index, what fundamentals would justify, and who traded.
-//! Prices form in `markets::prices`.
+//! Prices form in `markets::prices`, fundamentals in `markets::fundamentals`.
 
 use bevy_ecs::prelude::*;
 
@@ -23,8 +23,13 @@ pub struct AiIndex {
     pub earnings_yield: f64,
     /// The deepest peak-to-trough fall so far, 0 … 1.
     pub max_drawdown: f64,
-    /// EMA of squared daily index returns over the sector variance (1 = normal).
+    /// Recent squared daily index returns over their long-run level (1 = normal): an
+    /// EMA with `attention_halflife_ticks` over one with `attention_baseline_halflife_ticks`.
     pub attention: f64,
+    /// EMA of squared daily index returns, recent (`attention_halflife_ticks`).
+    pub recent_variance: f64,
+    /// EMA of squared daily index returns, long-run (`attention_baseline_halflife_ticks`).
+    pub normal_variance: f64,
 }
 
 impl AiIndex {
@@ -33,10 +38,11 @@ impl AiIndex {
         if self.peak > 0.0 { 1.0 - self.level / self.peak } else { 0.0 }
     }
 
-    /// (fundamental − level)/level, clamped to [−1, 1].
+    /// Log mispricing, ln(fundamental / level): positive when the index is cheap. Not
+    /// clamped: demand that leans against mispricing grows with it.
     pub fn mispricing(&self) -> f64 {
-        if self.level > 0.0 {
-            ((self.fundamental_level - self.level) / self.level).clamp(-1.0, 1.0)
+        if self.level > 0.0 && self.fundamental_level > 0.0 {
+            (self.fundamental_level / self.level).ln()
         } else {
             0.0
         }
@@ -92,21 +98,9 @@ impl EquityVolume {
     }
 }
 
-/// Fundamentalists' value of a firm: max(earnings × fair P/E, book × fair P/B), ≥ 0.
-pub fn fundamental_value_usd(earnings_per_year_usd: f64, book_equity_usd: f64, fair_pe: f64, fair_pb: f64) -> f64 {
-    (earnings_per_year_usd * fair_pe).max(book_equity_usd * fair_pb).max(0.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fundamental_value_takes_the_better_anchor() {
-        assert_eq!(fundamental_value_usd(10.0, 50.0, 20.0, 1.0), 200.0);
-        assert_eq!(fundamental_value_usd(-10.0, 50.0, 20.0, 1.0), 50.0);
-        assert_eq!(fundamental_value_usd(-10.0, -50.0, 20.0, 1.0), 0.0);
-    }
 
     #[test]
     fn retail_share_of_volume() {

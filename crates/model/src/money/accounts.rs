@@ -41,8 +41,11 @@ pub struct MonthFlows {
     pub funding_usd: f64,
     /// Cash put into SPV equity, retained securities or lab equity (cash, not earnings).
     pub investments_usd: f64,
-    /// Cash paid out to equity holders (SPVs' distributions; lowers book equity).
+    /// Cash paid out to equity holders (SPVs' distributions, listed firms' dividends;
+    /// lowers book equity).
     pub dividends_usd: f64,
+    /// Cash spent buying back the firm's own shares (lowers book equity).
+    pub buybacks_usd: f64,
 }
 
 impl MonthFlows {
@@ -134,6 +137,14 @@ pub struct Accounts {
     pub earnings: Trailing,
     /// AI revenue (products plus compute rent) of each of the last twelve closed months, USD.
     pub ai_revenue: Trailing,
+    /// Impairments and write-offs of each of the last twelve closed months, USD.
+    pub impairments: Trailing,
+    /// Revenue of every kind of each of the last twelve closed months, USD.
+    pub revenue: Trailing,
+    /// Capex of each of the last twelve closed months, USD.
+    pub capex: Trailing,
+    /// Core (non-AI) revenue of each of the last twelve closed months, USD.
+    pub core_revenue: Trailing,
     /// Impairments and write-offs since the start.
     pub impairments_cumulative_usd: f64,
 }
@@ -149,12 +160,28 @@ impl Accounts {
         }
     }
 
+    /// Normalised earnings over the last twelve months, annualised: earnings before the
+    /// one-off impairments and write-offs (they stay in the accounts and book equity).
+    pub fn normalised_earnings_usd(&self) -> f64 {
+        self.earnings.annualised() + self.impairments.annualised()
+    }
+
+    /// What the firm spends in a year: revenue less normalised earnings (every cost but
+    /// one-off impairments) plus capex, over the last twelve months, annualised.
+    pub fn yearly_outlay_usd(&self) -> f64 {
+        self.revenue.annualised() - self.normalised_earnings_usd() + self.capex.annualised()
+    }
+
     /// Closes the current month: trailing figures, book equity, and a fresh month.
     pub fn close_month(&mut self) {
         let flows = self.month;
         self.earnings.push(flows.earnings_usd());
         self.ai_revenue.push(flows.ai_revenue_usd());
-        self.book_equity_usd += flows.earnings_usd() + flows.funding_usd - flows.dividends_usd;
+        self.impairments.push(flows.impairment_usd);
+        self.revenue.push(flows.revenue_usd());
+        self.capex.push(flows.capex_usd);
+        self.core_revenue.push(flows.core_revenue_usd);
+        self.book_equity_usd += flows.earnings_usd() + flows.funding_usd - flows.dividends_usd - flows.buybacks_usd;
         self.impairments_cumulative_usd += flows.impairment_usd;
         self.last_month = flows;
         self.month = MonthFlows::default();

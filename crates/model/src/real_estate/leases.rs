@@ -214,15 +214,20 @@ pub struct StressInputs {
     pub idle_capacity: f64,
     /// Fall of the tenant's share price from its peak (0 for an unlisted tenant).
     pub share_drawdown: f64,
-    /// Cash short of `cash_cover_months` of rent and interest; only defaults weigh it.
+    /// Cash short of `cash_cover_months` of rent and interest.
     pub cash_shortfall: f64,
+    /// Rent paid as a share of all the tenant's revenue, at most 1.
+    pub rent_to_revenue: f64,
 }
 
 impl StressInputs {
-    /// Operating stress: the weighted sum of shortfall, idle capacity and drawdown.
+    /// Stress, from what the tenant's cash says: revenue shortfall, idle capacity, cash
+    /// shortfall and rent against revenue, plus the small weight on the share price.
     pub fn stress(&self, weights: &LeaseConfig) -> f64 {
         weights.weight_revenue_shortfall * self.revenue_shortfall
             + weights.weight_idle_capacity * self.idle_capacity
+            + weights.weight_cash_shortfall * self.cash_shortfall
+            + weights.weight_rent_to_revenue * self.rent_to_revenue
             + weights.weight_share_drawdown * self.share_drawdown
     }
 }
@@ -285,6 +290,7 @@ mod tests {
             idle_capacity: 0.6,
             share_drawdown: 0.5,
             cash_shortfall: 0.0,
+            rent_to_revenue: 0.2,
         };
         assert!(stressed.stress(&config) > healthy.stress(&config));
         let rate = |inputs: &StressInputs| {
@@ -306,6 +312,26 @@ mod tests {
             ..stressed
         };
         assert!(outcome_probabilities(&config, &broke, true).2 > 20.0 * d1);
+    }
+
+    #[test]
+    fn credit_reads_cash_more_than_the_share_price() {
+        let config = bubblesim_config::Config::baseline().leases;
+        let short_of_cash = StressInputs {
+            cash_shortfall: 0.5,
+            ..StressInputs::default()
+        };
+        let rent_heavy = StressInputs {
+            rent_to_revenue: 0.5,
+            ..StressInputs::default()
+        };
+        let sold_off = StressInputs {
+            share_drawdown: 0.5,
+            ..StressInputs::default()
+        };
+        assert!(short_of_cash.stress(&config) > 2.0 * sold_off.stress(&config));
+        assert!(rent_heavy.stress(&config) > 2.0 * sold_off.stress(&config));
+        assert!(sold_off.stress(&config) > 0.0, "the share price adds a little");
     }
 
     #[test]

@@ -1,7 +1,9 @@
-//! Renegotiation, each quarter: every tenant's stress — AI revenue short of plan, idle
-//! capacity in the building, a falling share price — raises the log-odds that it asks
-//! for a rent cut, uses its break option (once allowed) or defaults; a default also
-//! needs financial distress (cash short of `cash_cover_months` of rent and interest).
+//! Renegotiation, each quarter: every tenant's stress — what its cash says: AI revenue
+//! short of plan, idle capacity in the building, cash short of `cash_cover_months` of
+//! rent and interest, rent against its revenue; a falling share price only through a
+//! small weight — raises the log-odds that it asks for a rent cut, uses its break
+//! option (once allowed) or defaults; a default also needs financial distress (the cash
+//! shortfall weighs on it again).
 //! The landlord grants a cut only down to the market rent, which falls with vacancy. A
 //! break or default leaves the building vacant, and the tenant's GPUs in it are retired
 //! and written off. The stress arithmetic is in `real_estate::leases`.
@@ -46,6 +48,17 @@ fn tenant_inputs(params: &Params, years: f64, accounts: &Accounts, provider: &Pr
         } else {
             0.0
         },
+        rent_to_revenue: {
+            let revenue = accounts.revenue.annualised();
+            let rent = 12.0 * accounts.last_month.lease_cost_usd;
+            if revenue > 0.0 {
+                (rent / revenue).clamp(0.0, 1.0)
+            } else if rent > 0.0 {
+                1.0
+            } else {
+                0.0
+            }
+        },
     }
 }
 
@@ -70,9 +83,11 @@ fn record_stress(
             Some(lease.tenant),
             Some(lease.rent_usd_per_month),
             format!(
-                "tenant stress {stress:.2}: revenue {:.0}% short of plan, {:.0}% idle, shares {:.0}% off peak",
+                "tenant stress {stress:.2}: revenue {:.0}% short of plan, {:.0}% idle, cash {:.0}% short of cover, rent {:.0}% of revenue, shares {:.0}% off peak",
                 inputs.revenue_shortfall * 100.0,
                 inputs.idle_capacity * 100.0,
+                inputs.cash_shortfall * 100.0,
+                inputs.rent_to_revenue * 100.0,
                 inputs.share_drawdown * 100.0
             ),
         );

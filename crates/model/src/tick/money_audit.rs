@@ -15,7 +15,7 @@ use crate::common::calendar::Clock;
 use crate::common::params::Params;
 use crate::finance::institutions::Institution;
 use crate::firms::firm::{Firm, FirmKind};
-use crate::markets::index::AiIndex;
+use crate::markets::retail::RetailFlow;
 use crate::markets::retail::RetailInvestor;
 use crate::money::accounts::Accounts;
 use crate::money::ledger::{Breach, Ledger, REST_OF_ECONOMY};
@@ -71,7 +71,7 @@ impl Sums {
 /// Every sector's books at the end of today, and what the check found.
 #[derive(Resource, Debug, Default, Clone, Copy, PartialEq)]
 pub struct SectorBooks {
-    /// Retail investors: cash, and net worth with their AI basket at the index level.
+    /// Retail investors: cash, and net worth with their AI basket at the basket level.
     pub households: Sums,
     /// Labs, hyperscalers, clouds, the chipmaker and the carmaker: cash, debt, book equity.
     pub firms: Sums,
@@ -103,7 +103,7 @@ pub struct MoneyHolders<'w, 's> {
 pub fn audit_money(
     params: Res<Params>,
     clock: Res<Clock>,
-    index: Res<AiIndex>,
+    flow: Res<RetailFlow>,
     mut ledger: ResMut<Ledger>,
     mut books: ResMut<SectorBooks>,
     holders: MoneyHolders,
@@ -118,7 +118,7 @@ pub fn audit_money(
     for investor in &retail {
         today
             .households
-            .add(investor.cash_usd, 0.0, investor.cash_usd + investor.ai_units * index.level);
+            .add(investor.cash_usd, 0.0, investor.cash_usd + investor.ai_units * flow.cleared_level);
     }
     for (firm, accounts) in &firms {
         let sums = if matches!(firm.kind, FirmKind::Sponsor | FirmKind::Spv) {

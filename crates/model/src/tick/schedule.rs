@@ -31,7 +31,9 @@ use crate::finance::securities::clear_cashflows;
 use crate::finance::securitisation::{securitise_leases, service_pools};
 use crate::finance::spv::service::service_spvs;
 use crate::firms::accounting::close_months;
-use crate::markets::prices::{form_prices, report_earnings};
+use crate::markets::fundamentals::report_earnings;
+use crate::markets::payouts::pay_out_cash;
+use crate::markets::prices::form_prices;
 use crate::markets::rebalancing::rebalance_equities;
 use crate::markets::retail::retail_sentiment;
 use crate::real_estate::construction::build_datacenters;
@@ -214,6 +216,8 @@ pub fn build_schedule() -> Schedule {
             close_months,
             check_cash("close_months", Holders::FIRMS),
             report_earnings.run_if(quarter_start),
+            pay_out_cash.run_if(quarter_start),
+            check_cash("pay_out_cash", Holders::FIRMS.and(Holders::INSTITUTIONS).and(Holders::RETAIL)),
             rebuild_fleet_index,
         )
             .chain()

@@ -104,7 +104,7 @@ impl Row for BubbleRow {
         Column::u32(
             "novice_investors",
             "score 0–2",
-            "mean of retail_flow_share's and novice_share's scores, rounded up",
+            "mean of retail_ownership_share's and novice_share's scores, rounded up",
             |r| u32::from(r.index.novice_investors),
         ),
         Column::u32("narrative", "score 0–2", "hype's score", |r| u32::from(r.index.narrative)),
@@ -127,10 +127,10 @@ impl Row for BubbleRow {
             |r| r.index.inputs.ai_capital_share,
         ),
         Column::f64(
-            "retail_flow_share",
+            "retail_ownership_share",
             "share",
-            "retail's share of the day's value traded in the AI firms",
-            |r| r.index.inputs.retail_flow_share,
+            "the retail block's share of the AI firms' shares (retail.ownership_share at the start; it rises as retail buys into the boom)",
+            |r| r.index.inputs.retail_ownership_share,
         ),
         Column::f64("novice_share", "share", "novices' share of retail investors", |r| {
             r.index.inputs.novice_share

@@ -336,7 +336,7 @@ impl Row for AccountsRow {
         Column::f64(
             "households_net_worth_usd",
             "USD",
-            "their cash + AI equity at the index level",
+            "their cash + AI basket at the basket level",
             |r| r.households.net_worth_usd,
         ),
         Column::f64(

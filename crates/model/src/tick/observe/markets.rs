@@ -11,7 +11,6 @@ use crate::ai_industry::demand::Demand;
 use crate::beliefs::narrative::Narrative;
 use crate::common::calendar::Clock;
 use crate::common::ids::AgentId;
-use crate::common::params::Params;
 use crate::common::rows::Rows;
 use crate::compute::generations::Generations;
 use crate::compute::market::ComputeMarket;
@@ -36,6 +35,8 @@ pub struct MarketRow {
     pub drawdown: f64,
     pub retail_net_buy_usd: f64,
     pub volume_usd: f64,
+    pub view_usd_per_share: f64,
+    pub consensus_growth: f64,
 }
 
 impl Row for MarketRow {
@@ -63,21 +64,33 @@ impl Row for MarketRow {
         Column::f64(
             "fundamental_usd_per_share",
             "USD per share (index: points)",
-            "fundamentalists' value: max(trailing earnings × fair P/E, book × fair P/B)",
+            "fundamental value: max(forward normalised earnings × a fair P/E that rises with consensus growth and falls with the required return, book × fair P/B); index: points",
             |r| r.fundamental_usd_per_share,
         ),
         Column::f64("drawdown", "share", "fall from the highest close so far, 0–1", |r| r.drawdown),
         Column::f64(
             "retail_net_buy_usd",
             "USD",
-            "retail investors' net purchases that day (agents' orders × retail.households_per_agent); for the carmaker, which is not in the retail basket, retail fundamentalists' implied orders for its mispricing",
+            "the retail block's net orders that day, filled at the day's clearing level and settled the next day, in the block's real dollars (it owned retail.ownership_share of the AI firms at the start); 0 for the carmaker, which is not in the retail basket",
             |r| r.retail_net_buy_usd,
         ),
         Column::f64(
             "volume_usd",
             "USD",
-            "value traded that day: retail buys and sells, institutions' rebalancing and forced sales (carmaker: retail fundamentalists' implied orders and forced sales; index: the sum over its firms)",
+            "value traded that day: the retail block's settled buys and sells, institutions' rebalancing and forced sales (carmaker: forced sales; index: the sum over its firms)",
             |r| r.volume_usd,
+        ),
+        Column::f64(
+            "view_usd_per_share",
+            "USD per share (index: points)",
+            "the wider market's view of value: relaxes toward the fundamental value, takes the day's sector, market and idiosyncratic shocks; the price clears against it",
+            |r| r.view_usd_per_share,
+        ),
+        Column::f64(
+            "consensus_growth",
+            "per year",
+            "consensus revenue growth behind the fair P/E (index: cap-weighted over its firms)",
+            |r| r.consensus_growth,
         ),
     ];
 }
@@ -97,8 +110,8 @@ pub struct SentimentRow {
     pub opinion_index: f64,
     pub trend_per_year: f64,
     pub mispricing: f64,
-    pub chartist_net_lots: i64,
-    pub fundamentalist_net_lots: i64,
+    pub chartist_net_buy_usd: f64,
+    pub fundamentalist_net_buy_usd: f64,
 }
 
 impl Row for SentimentRow {
@@ -129,14 +142,22 @@ impl Row for SentimentRow {
         ),
         Column::f64(
             "mispricing",
-            "share",
-            "(fundamental − price) / price of the AI index, clamped to ±1",
+            "log",
+            "log mispricing of the AI index: ln(fundamental / level), not clamped",
             |r| r.mispricing,
         ),
-        Column::i64("chartist_net_lots", "lots", "chartists' net purchases", |r| r.chartist_net_lots),
-        Column::i64("fundamentalist_net_lots", "lots", "fundamentalists' net purchases", |r| {
-            r.fundamentalist_net_lots
-        }),
+        Column::f64(
+            "chartist_net_buy_usd",
+            "USD",
+            "the retail block's chartists' net purchases of the AI basket",
+            |r| r.chartist_net_buy_usd,
+        ),
+        Column::f64(
+            "fundamentalist_net_buy_usd",
+            "USD",
+            "the retail block's fundamentalists' net purchases of the AI basket",
+            |r| r.fundamentalist_net_buy_usd,
+        ),
     ];
 }
 
@@ -247,18 +268,24 @@ pub struct MarketState<'w> {
 
 /// The `market` table's rows today: every listed firm in id order, then the AI index
 /// and the old-economy index.
-fn market_rows(params: &Params, clock: &Clock, state: &MarketState, firms: &Query<(&AgentId, &Firm, &Listed)>) -> Vec<MarketRow> {
+fn market_rows(clock: &Clock, state: &MarketState, firms: &Query<(&AgentId, &Firm, &Listed)>) -> Vec<MarketRow> {
     let (tick, date) = (clock.tick, clock.date);
     let (index, old_economy, flow) = (&state.index, &state.old_economy, &state.flow);
     let mut rows = Vec::new();
     let (mut cap, mut old_cap, mut old_volume, mut old_fundamental) = (0.0, 0.0, 0.0, 0.0);
+    // Per index: Σ view × shares and Σ consensus growth × cap.
+    let (mut view, mut growth, mut old_view, mut old_growth) = (0.0, 0.0, 0.0, 0.0);
     for (id, firm, listed) in firms.iter().sort::<&AgentId>() {
         if listed.in_ai_index {
             cap += listed.market_cap_usd();
+            view += listed.view_usd_per_share * listed.shares;
+            growth += listed.consensus_growth * listed.market_cap_usd();
         } else {
             old_cap += listed.market_cap_usd();
             old_volume += listed.volume_usd;
             old_fundamental += listed.fundamental_usd_per_share * listed.shares;
+            old_view += listed.view_usd_per_share * listed.shares;
+            old_growth += listed.consensus_growth * listed.market_cap_usd();
         }
         rows.push(MarketRow {
             tick,
@@ -273,6 +300,8 @@ fn market_rows(params: &Params, clock: &Clock, state: &MarketState, firms: &Quer
             drawdown: listed.drawdown(),
             retail_net_buy_usd: listed.retail_net_buy_usd,
             volume_usd: listed.volume_usd,
+            view_usd_per_share: listed.view_usd_per_share,
+            consensus_growth: listed.consensus_growth,
         });
     }
     rows.push(MarketRow {
@@ -286,10 +315,10 @@ fn market_rows(params: &Params, clock: &Clock, state: &MarketState, firms: &Quer
         market_cap_usd: cap,
         fundamental_usd_per_share: index.fundamental_level,
         drawdown: index.drawdown(),
-        retail_net_buy_usd: (flow.chartist_net_lots + flow.fundamentalist_net_lots) as f64
-            * params.retail.lot_usd
-            * params.retail.households_per_agent,
+        retail_net_buy_usd: flow.ordered_usd() * flow.usd_per_agent_usd,
         volume_usd: state.volume.total_usd(),
+        view_usd_per_share: if index.divisor > 0.0 { view / index.divisor } else { 0.0 },
+        consensus_growth: if cap > 0.0 { growth / cap } else { 0.0 },
     });
     rows.push(MarketRow {
         tick,
@@ -308,13 +337,18 @@ fn market_rows(params: &Params, clock: &Clock, state: &MarketState, firms: &Quer
         drawdown: old_economy.drawdown(),
         retail_net_buy_usd: 0.0,
         volume_usd: old_volume,
+        view_usd_per_share: if old_economy.divisor > 0.0 {
+            old_view / old_economy.divisor
+        } else {
+            0.0
+        },
+        consensus_growth: if old_cap > 0.0 { old_growth / old_cap } else { 0.0 },
     });
     rows
 }
 
 /// Records the market, sentiment and compute tables.
 pub fn record_markets(
-    params: Res<Params>,
     clock: Res<Clock>,
     state: MarketState,
     firms: Query<(&AgentId, &Firm, &Listed)>,
@@ -324,7 +358,7 @@ pub fn record_markets(
 ) {
     let (tick, date) = (clock.tick, clock.date);
     if market.due(&clock) {
-        market.extend(market_rows(&params, &clock, &state, &firms));
+        market.extend(market_rows(&clock, &state, &firms));
     }
     let (index, flow, narrative) = (&state.index, &state.flow, &state.narrative);
     if sentiment.due(&clock) {
@@ -340,8 +374,8 @@ pub fn record_markets(
             opinion_index: flow.opinion_index(),
             trend_per_year: index.trend_per_tick * 252.0,
             mispricing: index.mispricing(),
-            chartist_net_lots: flow.chartist_net_lots,
-            fundamentalist_net_lots: flow.fundamentalist_net_lots,
+            chartist_net_buy_usd: flow.chartist_net_usd * flow.usd_per_agent_usd,
+            fundamentalist_net_buy_usd: flow.fundamentalist_net_usd * flow.usd_per_agent_usd,
         });
     }
     if compute_rows.due(&clock) {

@@ -7,10 +7,10 @@ use bubblesim_schema::{Column, Row};
 use crate::common::calendar::Clock;
 use crate::common::ids::AgentId;
 use crate::common::rows::Rows;
-use crate::markets::index::AiIndex;
+use crate::markets::retail::RetailFlow;
 use crate::markets::retail::RetailInvestor;
 
-/// One retail investor on one tick: the investor as it stands, and the AI index level
+/// One retail investor on one tick: the investor as it stands, and the AI basket's level
 /// its holding is worth.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetailRow {
@@ -22,8 +22,8 @@ pub struct RetailRow {
     pub agent_id: u64,
     /// The investor.
     pub investor: RetailInvestor,
-    /// The AI index level (the value of one unit of the basket).
-    pub index_level: f64,
+    /// The basket's level at today's clearing (the value of one unit).
+    pub basket_level: f64,
 }
 
 impl Row for RetailRow {
@@ -42,11 +42,11 @@ impl Row for RetailRow {
         Column::f64(
             "ai_units",
             "index units",
-            "holding of the AI basket (one unit is worth the index level)",
+            "holding of the AI basket (one unit is worth the basket level: the index level, unless buybacks changed the firms' share counts)",
             |r| r.investor.ai_units,
         ),
-        Column::f64("wealth_usd", "USD", "cash plus holding at the index level", |r| {
-            r.investor.cash_usd + r.investor.ai_units * r.index_level
+        Column::f64("wealth_usd", "USD", "cash plus holding at the basket level", |r| {
+            r.investor.cash_usd + r.investor.ai_units * r.basket_level
         }),
     ];
 }
@@ -54,7 +54,7 @@ impl Row for RetailRow {
 /// Records the retail table.
 pub fn record_retail(
     clock: Res<Clock>,
-    index: Res<AiIndex>,
+    flow: Res<RetailFlow>,
     investors: Query<(&AgentId, &RetailInvestor)>,
     mut out: ResMut<Rows<RetailRow>>,
 ) {
@@ -67,7 +67,7 @@ pub fn record_retail(
             date: clock.date,
             agent_id: id.0,
             investor: investor.clone(),
-            index_level: index.level,
+            basket_level: flow.cleared_level,
         });
     }
 }

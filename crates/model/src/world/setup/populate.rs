@@ -31,7 +31,7 @@ use crate::world::setup::boom::spawn_boom;
 use crate::world::setup::economy::open_economy;
 use crate::world::setup::firms::spawn_firms;
 use crate::world::setup::fleet::{Landlords, spawn_initial_fleet};
-use crate::world::setup::investors::{spawn_institutions, spawn_retail};
+use crate::world::setup::investors::{divide_the_shares, spawn_institutions, spawn_retail};
 use crate::world::setup::spawner::SetupSpawner;
 
 /// The AI index at 100 on the listed firms' starting market cap.
@@ -68,8 +68,9 @@ pub fn populate(world: &mut World, config: &Arc<Config>, seed: u64) {
         spawn_initial_fleet(world, &mut spawner, (&params, &generations), provider, &mut landlords);
     }
     spawn_institutions(world, &mut spawner, config);
-    let flow = spawn_retail(world, &mut spawner, config, seed);
+    let mut flow = spawn_retail(world, &mut spawner, config, seed);
     let index = ai_index_at_start(world);
+    divide_the_shares(world, config, &mut flow, &index);
     world.insert_resource(index);
     let boom = spawn_boom(world, &mut spawner, config, seed, founded.chipmaker);
     world.insert_resource(boom.deal);
