@@ -2,6 +2,7 @@
 //! venture capital and labs' funding rounds, and the circular chipmaker → lab → cloud
 //! deal.
 
+pub mod adopters;
 pub mod adoption;
 pub mod circular;
 pub mod demand;

@@ -9,7 +9,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::ai_industry::adoption::AdoptionStats;
+use crate::ai_industry::adopters::AdoptionStats;
 use crate::ai_industry::demand::Demand;
 use crate::beliefs::news::NewsFlow;
 use crate::common::calendar::Clock;

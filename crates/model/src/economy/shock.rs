@@ -5,8 +5,9 @@
 //!   customers; the lost demand does not move to other sellers;
 //! - every rate rises by `rate_rise`: the risk-free rate (so the yield every bond must
 //!   pay and the price of those outstanding), floating-rate debt (`Rates`), the discount
-//!   rate of GPUs' economic value, the required return on equity, and fair
-//!   price/earnings multiples in proportion (a Gordon-growth approximation);
+//!   rate of GPUs' economic value, and through the risk-free rate the required return
+//!   on equity, so fair multiples fall at the next quarterly reports
+//!   ([`crate::markets::fundamentals`]);
 //! - `lab_default` (in [`crate::ai_industry::funding`]) and `walk_away_firm` (in
 //!   [`crate::real_estate::renegotiation`] and [`crate::compute::capex::order`]) act where
 //!   those mechanisms live.

@@ -366,21 +366,21 @@ mod tests {
 
     #[test]
     fn the_basket_clears_where_demand_meets_the_wider_market() {
-        let firms = [firm(0.3), firm(0.7)];
-        // A block that demands 30 units whatever the level leaves the wider market its
-        // normal holding: prices equal views, and the basket is worth 100.
-        let at_rest = clear_basket(&firms, |_| 30.0, 1.0, 80.0);
+        let firms = [firm(0.5), firm(0.5)];
+        // A block that demands 60 units (30 shares of each) whatever the level leaves the
+        // wider market its normal holding: prices equal views, and the basket is worth 100.
+        let at_rest = clear_basket(&firms, |_| 60.0, 1.0, 80.0);
         assert!((at_rest - 100.0).abs() < 1e-9, "{at_rest}");
         // Demand that falls with the level clears where it is consistent with itself.
         let wealth = 4000.0;
-        let units_at = |level: f64| 0.45 * wealth / level + 10.0;
+        let units_at = |level: f64| 0.45 * wealth / level + 40.0;
         let level = clear_basket(&firms, units_at, 1.0, 100.0);
         let implied: f64 = firms
             .iter()
             .map(|f| f.retail_shares_per_unit * f.price_usd(units_at(level), 1.0))
             .sum();
         assert!((implied - level).abs() < 1e-9 * level, "{implied} vs {level}");
-        let keener = clear_basket(&firms, |l| 0.6 * wealth / l + 10.0, 1.0, 100.0);
+        let keener = clear_basket(&firms, |l| 0.6 * wealth / l + 40.0, 1.0, 100.0);
         assert!(keener > level, "more demand, a higher level: {keener} ≤ {level}");
     }
 

@@ -128,10 +128,9 @@ pub fn step_investor(day: &RetailDay, id: AgentId, investor: &mut RetailInvestor
         let held_usd = investor.ai_units * level;
         let target_usd = day.fill_targets[investor.strategy.index()] * (investor.cash_usd + held_usd);
         // A target within 0 … 1 of wealth keeps the order within cash and holdings; the
-        // bounds only catch rounding (neither is ever negative).
-        let affordable = ((investor.cash_usd * 100.0).floor() as i64).max(0);
-        let held = ((held_usd * 100.0).floor() as i64).max(0);
-        let cents = ((day.rebalance * (target_usd - held_usd) * 100.0).round() as i64).clamp(-held, affordable);
+        // bounds only catch rounding. Whole cents, toward zero, so never past a bound.
+        let order_cents = day.rebalance * (target_usd - held_usd) * 100.0;
+        let cents = order_cents.clamp(-(held_usd * 100.0).max(0.0), (investor.cash_usd * 100.0).max(0.0)) as i64;
         if cents != 0 {
             let usd = cents as f64 / 100.0;
             investor.traded_usd = usd;
@@ -164,8 +163,10 @@ pub fn step_investor(day: &RetailDay, id: AgentId, investor: &mut RetailInvestor
     let s = investor.strategy.index();
     tally.by_strategy[s] += 1;
     tally.novices += i64::from(investor.novice);
-    tally.cash_cents[s] += (investor.cash_usd * 100.0).round() as i128;
-    tally.micro_units[s] += (investor.ai_units * MICRO).round() as i128;
+    // Both are never negative: + 0.5 and truncation round to the nearest (and compile
+    // to one instruction, where `round` is a library call on baseline x86-64).
+    tally.cash_cents[s] += (investor.cash_usd * 100.0 + 0.5) as i128;
+    tally.micro_units[s] += (investor.ai_units * MICRO + 0.5) as i128;
 }
 
 /// A parallel batch's tally, merged into the day's total once, when the batch ends.
