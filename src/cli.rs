@@ -30,6 +30,9 @@ pub enum Command {
     /// Write DIR/report.html: a finished run's key charts, cascade timeline, headline
     /// figures and config on one self-contained page.
     Report(ReportArgs),
+    /// Measure a finished run against calibration targets (the baseline's 2025 anchors
+    /// unless --targets names another file); exit 1 when one falls outside its band.
+    Validate(ValidateArgs),
 }
 
 /// Options that change the configuration.
@@ -134,6 +137,15 @@ pub struct SweepArgs {
     /// No progress display and no per-run lines.
     #[arg(long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// A finished run folder.
+    pub dir: PathBuf,
+    /// A targets file (default: the compiled-in configs/targets/2025.toml).
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,4 @@
-//! The `bubblesim` command line: `run`, `resume`, `sweep`, `report`, `check` and `schema`. Bad input
+//! The `bubblesim` command line: `run`, `resume`, `sweep`, `report`, `validate`, `check` and `schema`. Bad input
 //! (configuration, arguments, an existing output folder, a checkpoint that cannot be
 //! used) ends with exit code 2 and one clear message; a failure while running ends with
 //! exit code 1 and removes a new run's folder; Ctrl-C or SIGTERM ends the current
@@ -11,6 +11,7 @@ mod report;
 mod run;
 mod scenario;
 mod sweep;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Command::Resume(args) => run::start::resume(&args),
         Command::Sweep(args) => sweep::command::sweep(&args),
         Command::Report(args) => report::page::report(&args),
+        Command::Validate(args) => validate::validate(&args),
         Command::Check(args) => load_config(Some(&args.config), &args.config_args)
             .map_err(Failure::from)
             .map(|config| {

@@ -37,7 +37,7 @@ fn reported_run(dir: &Path) -> PathBuf {
         "run",
         "stress-lease-default",
         "--years",
-        "3",
+        "6.5",
         "--quiet",
         "--out",
         run.to_str().unwrap(),

@@ -1,8 +1,12 @@
-//! Reading a run's Parquet tables back, column by column, for the report.
+//! Reading a finished run back: its manifest, and its Parquet tables column by column
+//! (for the report and for `validate`).
 
 use std::path::{Path, PathBuf};
 
 use arrow_array::cast::AsArray;
+use serde_json::Value;
+
+use crate::failure::Failure;
 use arrow_array::types::{Date32Type, Float64Type, Int32Type, UInt32Type, UInt64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
@@ -71,6 +75,15 @@ impl Table {
         Ok(out)
     }
 
+    /// A numeric column of any of the kinds the tables use (f64, u32, u64), as f64;
+    /// nulls read as NaN.
+    pub fn numbers(&self, name: &str) -> Result<Vec<f64>, ReadError> {
+        match self.column(name).next().map(|array| array.data_type().clone()) {
+            Some(DataType::UInt32 | DataType::UInt64) => self.count(name),
+            _ => self.f64(name),
+        }
+    }
+
     /// A date column, as days since 1970-01-01.
     pub fn dates(&self, name: &str) -> Result<Vec<i32>, ReadError> {
         let mut out = Vec::new();
@@ -105,4 +118,36 @@ impl Table {
         }
         Ok(out)
     }
+}
+
+/// The manifest of a finished run folder, or why `dir` is not one (bad input).
+pub fn finished_run(dir: &Path) -> Result<Value, Failure> {
+    if !dir.is_dir() {
+        return Err(Failure::Input(format!("{}: no such run folder", dir.display())));
+    }
+    if dir.join("sweep.json").is_file() {
+        return Err(Failure::Input(format!(
+            "{}: is a sweep folder; give one of its runs (a folder holding manifest.json), or open notebooks/sweep.ipynb",
+            dir.display()
+        )));
+    }
+    let manifest_path = dir.join("manifest.json");
+    let manifest: Value = std::fs::read(&manifest_path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or_else(|| {
+            Failure::Input(format!(
+                "{}: missing or not a bubblesim manifest; is this a run folder?",
+                manifest_path.display()
+            ))
+        })?;
+    let status = manifest["status"].as_str().unwrap_or("unknown");
+    if status != "complete" {
+        return Err(Failure::Input(format!(
+            "{}: the run is not complete (status `{status}`); finish it with `bubblesim resume {}` first",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    Ok(manifest)
 }

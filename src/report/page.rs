@@ -13,8 +13,9 @@ use serde_json::Value;
 use crate::cli::ReportArgs;
 use crate::failure::Failure;
 use crate::report::charts::charts;
-use crate::report::data::ReadError;
+use crate::report::data::{ReadError, finished_run};
 use crate::report::svg::escape;
+use crate::validate::{compact, load_targets, outcomes};
 
 impl From<ReadError> for Failure {
     fn from(err: ReadError) -> Self {
@@ -24,33 +25,7 @@ impl From<ReadError> for Failure {
 
 pub fn report(args: &ReportArgs) -> Result<(), Failure> {
     let dir = args.dir.as_path();
-    if !dir.is_dir() {
-        return Err(Failure::Input(format!("{}: no such run folder", dir.display())));
-    }
-    if dir.join("sweep.json").is_file() {
-        return Err(Failure::Input(format!(
-            "{}: is a sweep folder; report one of its runs (a folder holding manifest.json), or open notebooks/sweep.ipynb",
-            dir.display()
-        )));
-    }
-    let manifest_path = dir.join("manifest.json");
-    let manifest: Value = std::fs::read(&manifest_path)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or_else(|| {
-            Failure::Input(format!(
-                "{}: missing or not a bubblesim manifest; is this a run folder?",
-                manifest_path.display()
-            ))
-        })?;
-    let status = manifest["status"].as_str().unwrap_or("unknown");
-    if status != "complete" {
-        return Err(Failure::Input(format!(
-            "{}: the run is not complete (status `{status}`); finish it with `bubblesim resume {}` first",
-            dir.display(),
-            dir.display()
-        )));
-    }
+    let manifest = finished_run(dir)?;
     let config_text = std::fs::read_to_string(dir.join("config.toml"))
         .map_err(|err| Failure::Input(format!("{}: cannot be read ({err})", dir.join("config.toml").display())))?;
     // Only the description is needed: a run written by another version still reports.
@@ -71,6 +46,31 @@ pub fn report(args: &ReportArgs) -> Result<(), Failure> {
     if !args.quiet {
         eprintln!("report: {}", target.display());
     }
+    Ok(())
+}
+
+/// The run against the baseline's 2025 anchors, as `bubblesim validate` prints it (a
+/// run that ends before a target's dates shows "—" and a miss).
+fn calibration(html: &mut String, dir: &Path) -> Result<(), Failure> {
+    let targets = load_targets(None)?;
+    html.push_str(
+        "<h2>The 2025 calibration anchors</h2><p class=\"sub\">configs/targets/2025.toml, as <code>bubblesim validate</code> measures them: the baseline's anchors (other scenarios share its 2025 run-up)</p><table id=\"calibration\"><tr><th>target</th><th>model</th><th>anchor</th><th>band</th><th>result</th><th>source</th></tr>",
+    );
+    for outcome in outcomes(&targets, dir)? {
+        let t = outcome.target;
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} … {}</td><td>{}</td><td>{}</td></tr>",
+            escape(&t.name),
+            compact(outcome.model),
+            compact(t.target),
+            compact(t.low),
+            compact(t.high),
+            if outcome.met() { "ok" } else { "miss" },
+            escape(&t.source)
+        );
+    }
+    html.push_str("</table>\n");
     Ok(())
 }
 
@@ -150,6 +150,7 @@ fn page(dir: &Path, manifest: &Value, description: &str, config_text: &str) -> R
         );
     }
     html.push_str("</table>\n");
+    calibration(&mut html, dir)?;
     let _ = write!(
         html,
         "<h2>Configuration</h2><details id=\"config\"><summary>the run's resolved config.toml (config SHA-256 {})</summary><pre>{}</pre></details>\n</body></html>\n",

@@ -1,5 +1,15 @@
 //! What the end-to-end tests share.
 
+/// Runs the binary with `args` in `cwd`.
+#[allow(dead_code)]
+pub fn bubblesim(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_bubblesim"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the binary runs")
+}
+
 /// Every table of the output contract, in `bubblesim schema` order (from the model's
 /// one list of tables).
 #[allow(dead_code)]

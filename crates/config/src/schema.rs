@@ -135,6 +135,11 @@ pub struct DemandConfig {
     pub enterprise_gpu_hours_per_kquery: f64,
     pub query_cost_dispersion: f64,
     pub inference_efficiency_gain_per_year: f64,
+    pub price_elasticity: f64,
+    pub compute_share_of_price: f64,
+    pub cost_pass_through_halflife_months: f64,
+    pub ceiling_share_of_gdp: f64,
+    pub return_price_elasticity: f64,
 }
 
 /// How labs raise equity when their runway gets short.

@@ -11,7 +11,129 @@
 use std::collections::BTreeMap;
 
 use bubblesim_config::{ConfigSource, load};
+use bubblesim_model::beliefs::forecasts::Forecasts;
+use bubblesim_model::compute::market::ComputeMarket;
+use bubblesim_model::economy::macroeconomy::Economy;
+use bubblesim_model::economy::regions::Regions;
 use bubblesim_model::prelude::*;
+
+/// The 2025 anchors' raw material, sampled once a month.
+#[derive(Default)]
+struct Anchors {
+    last_month: Option<u32>,
+    capex_2025: Vec<f64>,
+    capex_2026: Vec<f64>,
+    rent_2025: Vec<f64>,
+    regions_2025: Vec<f64>,
+    lab_revenue_2025: f64,
+    gdp_ai_jan: Option<(f64, f64)>,
+    gdp_ai_jul: Option<(f64, f64)>,
+    chip_cap_oct: Option<(f64, f64)>,
+    unemployment_first: Option<f64>,
+}
+
+impl Anchors {
+    fn sample(&mut self, sim: &mut Simulation) {
+        let clock = sim.clock().clone();
+        let (year, month, day) = civil_from_days(clock.date);
+        if self.chip_cap_oct.is_none() && (year, month, day) >= (2025, 10, 1) {
+            let world = sim.world_mut();
+            let mut query = world.query::<(&Firm, &Listed)>();
+            let mut cap = |kind: FirmKind| {
+                query
+                    .iter(world)
+                    .filter(|(f, _)| f.kind == kind)
+                    .map(|(_, l)| l.shares * l.price_usd)
+                    .sum::<f64>()
+            };
+            let chip = cap(FirmKind::Chipmaker);
+            let car = cap(FirmKind::Carmaker);
+            self.chip_cap_oct = Some((chip, chip / car));
+        }
+        if self.last_month == Some(clock.month) {
+            return;
+        }
+        self.last_month = Some(clock.month);
+        let world = sim.world_mut();
+        let capex = world.resource::<Forecasts>().ai_capex_usd_per_year;
+        let rent = world.resource::<ComputeMarket>().rent_usd_per_h100_hour;
+        let economy = world.resource::<Economy>();
+        let (gdp, ai) = (economy.gdp_usd_per_year, economy.ai_investment_usd_per_year);
+        self.unemployment_first.get_or_insert(economy.unemployment_rate);
+        if std::env::var_os("MEASURE_TRACE").is_some() && clock.month.is_multiple_of(3) {
+            let mut providers = world.query::<(&Provider, &Accounts)>();
+            let provider_cash: f64 = providers.iter(world).map(|(_, a)| a.cash_usd).sum();
+            let market = world.resource::<ComputeMarket>();
+            let revenue = world.resource::<Forecasts>().ai_revenue_usd_per_year;
+            let economy = world.resource::<Economy>();
+            eprint!(
+                "rev/yr {:5.0}B pcash {:5.0}B grid {:4.1}/{:4.1}GW wait {:3} ",
+                revenue / 1e9,
+                provider_cash / 1e9,
+                economy.datacenter_connected_gw,
+                economy.grid_capacity_gw,
+                economy.buildings_waiting_for_grid
+            );
+            eprintln!(
+                "{year}-{month:02} capex/yr {:6.0}B rent {:5.2} demand {:8.2e} supply {:8.2e} util {:4.2} | gdp {:6.2}T ai {:5.0}B gap {:+6.3} u {:5.3}",
+                capex / 1e9,
+                rent,
+                market.demand_h100_hours,
+                market.supply_h100_hours,
+                market.overall_utilisation(),
+                gdp / 1e12,
+                ai / 1e9,
+                economy.output_gap,
+                economy.unemployment_rate
+            );
+        }
+        let regions = world.resource::<Regions>();
+        let in_or_near = f64::from(regions.in_recession + regions.near_recession);
+        let mut query = world.query::<(&Firm, &Accounts)>();
+        let lab: f64 = query
+            .iter(world)
+            .filter(|(f, _)| &*f.name == "frontier-lab-a")
+            .map(|(_, a)| a.last_month.ai_product_revenue_usd)
+            .sum();
+        // The month just closed is the previous calendar month.
+        let closed_year = if month == 1 { year - 1 } else { year };
+        if closed_year == 2025 && clock.month > 0 {
+            self.lab_revenue_2025 += lab;
+        }
+        match year {
+            2025 => {
+                self.capex_2025.push(capex);
+                self.rent_2025.push(rent);
+                self.regions_2025.push(in_or_near);
+                if month == 1 {
+                    self.gdp_ai_jan.get_or_insert((gdp, ai));
+                }
+                if month == 7 {
+                    self.gdp_ai_jul.get_or_insert((gdp, ai));
+                }
+            }
+            2026 => self.capex_2026.push(capex),
+            _ => {}
+        }
+    }
+
+    fn record(&self, run: &mut Run) {
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+        run.figures.insert("a_capex_2025_busd", mean(&self.capex_2025) / 1e9);
+        run.figures
+            .insert("a_capex_26_over_25", mean(&self.capex_2026) / mean(&self.capex_2025));
+        run.figures.insert("a_rent_2025", mean(&self.rent_2025));
+        run.figures.insert("a_regions_in_near_2025", mean(&self.regions_2025));
+        run.figures.insert("a_lab_revenue_2025_busd", self.lab_revenue_2025 / 1e9);
+        if let (Some((g0, a0)), Some((g1, a1))) = (self.gdp_ai_jan, self.gdp_ai_jul) {
+            run.figures.insert("a_ai_share_h1_growth", (a1 - a0) / (g1 - g0));
+        }
+        if let Some((cap, ratio)) = self.chip_cap_oct {
+            run.figures.insert("a_chip_cap_oct_tusd", cap / 1e12);
+            run.figures.insert("a_chip_over_car", ratio);
+        }
+    }
+}
 
 /// One run's figures.
 #[derive(Default, Clone)]
@@ -42,8 +164,10 @@ fn measure(path: &str, seed: u64, overrides: &[String]) -> Run {
     let mut returns = Vec::new();
     // Per firm kind: daily log returns and the deepest fall from the running peak.
     let mut by_kind: BTreeMap<&'static str, (Vec<f64>, f64)> = BTreeMap::new();
+    let mut anchors = Anchors::default();
     while !sim.finished() {
         sim.step().expect("money is conserved");
+        anchors.sample(&mut sim);
         highest = highest.max(sim.ai_index_level());
         returns.push(sim.world().resource::<AiIndex>().log_return);
         let world = sim.world_mut();
@@ -93,6 +217,15 @@ fn measure(path: &str, seed: u64, overrides: &[String]) -> Run {
         f64::from(summary.totals.lease_breaks + summary.totals.lease_defaults),
     );
     run.figures.insert("peak_unemployment", summary.economy.peak_unemployment_rate);
+    run.figures.insert(
+        "unemployment_rise",
+        summary.economy.peak_unemployment_rate - anchors.unemployment_first.unwrap_or(f64::NAN),
+    );
+    run.figures.insert("most_regions_in_recession", {
+        let world = sim.world();
+        f64::from(world.resource::<Regions>().most_in_recession)
+    });
+    anchors.record(&mut run);
     run
 }
 

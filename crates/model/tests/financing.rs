@@ -137,7 +137,7 @@ fn a_margin_call_sells_a_hedge_fund_back_to_its_target_leverage() {
 fn the_stress_scenario_runs_the_cascade_in_order() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../configs/stress-lease-default.toml");
     let source = ConfigSource::from_file(std::path::Path::new(path)).expect("the stress scenario is readable");
-    let mut sim = simulation(&source, &["run.years=2.2"]);
+    let mut sim = simulation(&source, &["run.years=6.5"]);
     let events = step(&mut sim, u32::MAX);
     let shocked = {
         let world = sim.world_mut();

@@ -3,6 +3,7 @@
 //! stock–flow check, and data-centre power follows construction until the grid is short.
 
 use bubblesim_config::{SCENARIOS, load_scenario};
+use bubblesim_model::economy::shock::Rates;
 use bubblesim_model::prelude::*;
 
 /// What a run of a shipped scenario did.
@@ -71,7 +72,7 @@ fn bust_crashes_the_index_and_the_credit_built_on_it() {
 
 #[test]
 fn ai_succeeds_without_a_crash_but_unemployment_rises() {
-    let success = run("ai-succeeds", 4.0, &[]);
+    let success = run("ai-succeeds", 10.0, &[]);
     assert!(success.index_trough > 50.0, "no crash: {success:?}");
     assert!(
         success.unemployment_peak > success.unemployment_start + 0.01,
@@ -119,7 +120,7 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
-/// Over three seeds, with the noise at its calibrated default and with every price
+/// Over five seeds, with the noise at its calibrated default and with every price
 /// shock at zero, the scenarios' crashes come in the order of their economics (the
 /// success falls least, the bust most), and the hyperscalers, whose core business does
 /// not swing with AI sentiment, fall clearly less than the chipmaker in every one.
@@ -133,7 +134,7 @@ fn the_economics_not_the_noise_orders_the_crashes() {
     ];
     for noise in [&[][..], &silent[..]] {
         let drawdown = |name: &str| -> f64 {
-            let runs: Vec<(f64, f64, f64)> = (1..=3).map(|seed| falls(name, seed, noise)).collect();
+            let runs: Vec<(f64, f64, f64)> = (1..=5).map(|seed| falls(name, seed, noise)).collect();
             for &(_, chipmaker, hyperscalers) in &runs {
                 assert!(
                     hyperscalers < chipmaker - 0.15,
@@ -204,14 +205,19 @@ fn firm_named(sim: &mut Simulation, name: &str) -> (AgentId, Firm, Accounts) {
 #[test]
 fn the_stress_levers_act_from_their_month() {
     // The rate shock: the same state until January 2026, then the cloud's floating debt
-    // costs 3 points more (9% → 12%).
+    // costs 3 points more than in the calm run (9% plus the policy rate's change since
+    // the start, which both runs share up to then).
     let (mut calm, mut shocked) = (scenario_past_month("baseline", 12), scenario_past_month("stress-rate-shock", 12));
     let calm_interest = firm_named(&mut calm, "neocloud-1").2.last_month.interest_usd;
     let shocked_interest = firm_named(&mut shocked, "neocloud-1").2.last_month.interest_usd;
+    let policy = calm.world().resource::<Rates>().policy_change;
+    assert_eq!(calm.world().resource::<Rates>().shock_rise, 0.0);
+    assert_eq!(shocked.world().resource::<Rates>().shock_rise, 0.03);
     let ratio = shocked_interest / calm_interest;
+    let expected = (0.12 + policy) / (0.09 + policy);
     assert!(
-        (ratio - 12.0 / 9.0).abs() < 0.01,
-        "interest {shocked_interest} against {calm_interest}"
+        (ratio - expected).abs() < 0.01,
+        "interest {shocked_interest} against {calm_interest} (policy rate moved {policy})"
     );
 
     // The lab default: the largest lab is gone in January 2026, its contract unwound.
@@ -235,20 +241,22 @@ fn the_stress_levers_act_from_their_month() {
     }
     assert_eq!(in_force, 0, "no lease it started before the shock is still paid");
     assert!(defaulted_leases > 0);
-    // A building ordered in month m is ready in m + capex.build_months (12).
+    // A building ordered in month m is ready in m + capex.build_months.
+    let build_months = bubblesim_config::Config::baseline().capex.build_months as i32;
     let mut sites = world.query::<(&DataCenter, &Construction)>();
     assert!(
         sites
             .iter(world)
             .filter(|(dc, _)| dc.tenant == Some(tenant))
-            .all(|(_, site)| site.ready_month < 24),
+            .all(|(_, site)| site.ready_month < 12 + build_months),
         "nothing ordered from the shock on"
     );
 }
 
 /// The late-2025 calibration (docs/model.md#scenarios): AI investment is a few per cent of GDP but
 /// most of its growth in the first half of 2025, and about 22 of the 50 states are in or
-/// near recession.
+/// near recession. AI investment in GDP is twice the model's own capex
+/// (`macro.ai_investment_per_model_capex`), ≈ 2% of GDP in January 2025.
 #[test]
 fn the_baseline_economy_starts_where_the_articles_put_it() {
     let config = load_scenario("baseline", &["run.years=0.55".to_owned()])
@@ -264,7 +272,7 @@ fn the_baseline_economy_starts_where_the_articles_put_it() {
     // Monthly rows from January 2025: April holds the first quarter's regional growth.
     let (january, april, july) = (&months[0], &months[3], &months[6]);
     let share = january.economy.ai_share_of_gdp();
-    assert!((0.035..0.045).contains(&share), "AI share of GDP {share}");
+    assert!((0.012..0.03).contains(&share), "AI share of GDP {share}");
     let growth = july.economy.gdp_usd_per_year / january.economy.gdp_usd_per_year - 1.0;
     let from_ai = (july.economy.ai_investment_usd_per_year - january.economy.ai_investment_usd_per_year) / january.economy.gdp_usd_per_year;
     assert!(

@@ -22,14 +22,25 @@ pub(crate) fn validate_economy(config: &Config) -> Result<(), Problem> {
     macro_.rate("non_ai_growth_per_year_at_start", m.non_ai_growth_per_year_at_start)?;
     macro_.rate("non_ai_growth_per_year_long_run", m.non_ai_growth_per_year_long_run)?;
     macro_.positive("non_ai_growth_recovery_halflife_years", m.non_ai_growth_recovery_halflife_years)?;
-    macro_.positive("ai_investment_usd_per_year_at_start", m.ai_investment_usd_per_year_at_start)?;
-    if m.ai_investment_usd_per_year_at_start >= m.gdp_usd_per_year * (1.0 - m.consumption_share_of_gdp - m.other_investment_share_of_gdp) {
-        macro_.fail(
-            "ai_investment_usd_per_year_at_start",
-            "must be less than what consumption and other investment leave of gdp_usd_per_year (the rest, government and net exports, would be negative)".to_owned(),
-        )?;
-    }
+    macro_.within("ai_investment_per_model_capex", m.ai_investment_per_model_capex, 0.0, 100.0)?;
+    macro_.probability("ai_investment_import_share", m.ai_investment_import_share)?;
+    macro_.positive("trend_ai_investment_halflife_years", m.trend_ai_investment_halflife_years)?;
     macro_.within("other_investment_per_output_gap", m.other_investment_per_output_gap, 0.0, 20.0)?;
+    macro_.within("other_investment_per_rate_point", m.other_investment_per_rate_point, 0.0, 1.0)?;
+    macro_.within("policy_rate_at_start", m.policy_rate_at_start, -0.05, 0.5)?;
+    macro_.within("neutral_real_rate", m.neutral_real_rate, -0.05, 0.2)?;
+    macro_.within("inflation_target", m.inflation_target, -0.05, 0.2)?;
+    macro_.within("inflation_per_output_gap", m.inflation_per_output_gap, 0.0, 5.0)?;
+    macro_.within("taylor_inflation_weight", m.taylor_inflation_weight, 0.0, 10.0)?;
+    macro_.within("taylor_output_gap_weight", m.taylor_output_gap_weight, 0.0, 10.0)?;
+    macro_.probability("policy_smoothing_per_month", m.policy_smoothing_per_month)?;
+    macro_.within("policy_rate_floor", m.policy_rate_floor, -0.05, 0.5)?;
+    macro_.within(
+        "consumption_smoothing_halflife_months",
+        m.consumption_smoothing_halflife_months,
+        0.0,
+        120.0,
+    )?;
     macro_.within("wealth_effect_per_year", m.wealth_effect_per_year, 0.0, 1.0)?;
     macro_.probability("household_equity_share", m.household_equity_share)?;
     macro_.positive("labour_force", m.labour_force)?;
@@ -50,6 +61,7 @@ pub(crate) fn validate_economy(config: &Config) -> Result<(), Problem> {
     regions.within("datacenter_concentration", r.datacenter_concentration, 0.0, 10.0)?;
     regions.within("growth_dispersion_per_year", r.growth_dispersion_per_year, 0.0, 1.0)?;
     regions.within("growth_persistence_per_quarter", r.growth_persistence_per_quarter, 0.0, 0.999)?;
+    regions.within("level_noise", r.level_noise, 0.0, 0.5)?;
     regions.within("near_recession_growth_per_year", r.near_recession_growth_per_year, -1.0, 1.0)?;
 
     let grid = at("grid");

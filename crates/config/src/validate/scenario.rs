@@ -68,6 +68,11 @@ pub fn validate(config: &Config) -> Result<(), Problem> {
         0.0,
         0.99,
     )?;
+    demand.within("price_elasticity", d.price_elasticity, 0.0, 5.0)?;
+    demand.probability("compute_share_of_price", d.compute_share_of_price)?;
+    demand.within("cost_pass_through_halflife_months", d.cost_pass_through_halflife_months, 0.0, 120.0)?;
+    demand.within("ceiling_share_of_gdp", d.ceiling_share_of_gdp, 1e-6, 1.0)?;
+    demand.within("return_price_elasticity", d.return_price_elasticity, 0.0, 5.0)?;
 
     let funding = at("funding");
     let f = &config.funding;

@@ -3,7 +3,8 @@
 //! NANDA 2025: 95% see no measurable return), and most of those without a return churn.
 //! Enterprise query volume follows the usage of the adopters still piloting or paying,
 //! relative to the start, so revenue from enterprises materialises only as far as
-//! adopters stay.
+//! adopters stay. Value delivered moves adoption: a pilot's chance of a return rises
+//! as the price users pay falls (`demand.return_price_elasticity`).
 
 use bevy_ecs::prelude::*;
 
@@ -63,13 +64,15 @@ pub fn adopt_and_churn(
     let a = &params.adoption;
     let month = clock.month as i32;
     let start_pilot = a.adoption_per_month_base + a.adoption_per_month_per_hype * narrative.hype;
+    // Cheaper AI delivers more value per dollar: more pilots find a return.
+    let with_return = (a.share_with_return * demand.price_index().powf(-params.demand.return_price_elasticity)).min(1.0);
     let (seed, tick) = (seed.0, clock.tick);
     adopters.par_iter_mut().for_each(|(id, mut adopter)| {
         let u = uniform(seed, Purpose::Adoption, tick, id.0, 0);
         adopter.state = match adopter.state {
             AdopterState::Prospect if u < start_pilot => AdopterState::Pilot { since_month: month },
             AdopterState::Pilot { since_month } if month - since_month >= a.pilot_months as i32 => AdopterState::Paying {
-                with_return: u < a.share_with_return,
+                with_return: u < with_return,
             },
             AdopterState::Paying { with_return: false } if u < a.churn_per_month_without_return => AdopterState::Churned,
             state => state,

@@ -56,6 +56,9 @@ pub struct Forecasts {
     pub ai_revenue_usd_per_year: f64,
     /// Capex per year: GPUs and buildings, over the last (up to) twelve months.
     pub ai_capex_usd_per_year: f64,
+    /// Capex per year over the last quarter: the quarter's GPU order and its three
+    /// months of construction, at an annual rate (what enters GDP, smoothed by quarter).
+    pub ai_capex_last_quarter_usd_per_year: f64,
     /// AI revenue / AI capex, at most 1.
     pub coverage: f64,
     /// GPU purchases and building capex of each month (at most twelve, newest last).
@@ -90,6 +93,10 @@ impl Forecasts {
         let months = self.building_capex_history.len() as f64;
         self.ai_capex_usd_per_year = self.gpu_capex_history.iter().sum::<f64>() * 12.0 / quarters_months
             + self.building_capex_history.iter().sum::<f64>() * 12.0 / months;
+        let last_three = |history: &VecDeque<f64>| history.iter().rev().take(3).sum::<f64>();
+        let construction_months = self.building_capex_history.len().min(3) as f64;
+        self.ai_capex_last_quarter_usd_per_year =
+            last_three(&self.gpu_capex_history) * 4.0 + last_three(&self.building_capex_history) * 12.0 / construction_months;
         self.ai_revenue_usd_per_year = ai_revenue_usd * 12.0;
         self.coverage = if self.ai_capex_usd_per_year > 0.0 {
             (self.ai_revenue_usd_per_year / self.ai_capex_usd_per_year).min(1.0)
@@ -170,6 +177,7 @@ mod tests {
         // A quarter's GPU order and a month's construction draw.
         forecasts.record_month(300.0, 10.0, 10.0);
         assert_eq!(forecasts.ai_capex_usd_per_year, 1200.0 + 120.0);
+        assert_eq!(forecasts.ai_capex_last_quarter_usd_per_year, 1200.0 + 120.0);
         assert_eq!(forecasts.capex_to_revenue(), 1320.0 / 120.0);
         for _ in 0..2 {
             forecasts.record_month(0.0, 10.0, 10.0);
@@ -177,7 +185,17 @@ mod tests {
         // A second quarterly order in month 4: two quarters' orders over two quarters.
         forecasts.record_month(300.0, 10.0, 10.0);
         assert_eq!(forecasts.ai_capex_usd_per_year, 1200.0 + 120.0);
-        for _ in 0..8 {
+        // Two months on, the last quarter holds that order alone.
+        for _ in 0..2 {
+            forecasts.record_month(0.0, 10.0, 10.0);
+        }
+        assert_eq!(forecasts.ai_capex_last_quarter_usd_per_year, 1200.0 + 120.0);
+        // A quarter without an order: nothing bought in it.
+        for _ in 0..3 {
+            forecasts.record_month(0.0, 10.0, 10.0);
+        }
+        assert_eq!(forecasts.ai_capex_last_quarter_usd_per_year, 120.0);
+        for _ in 0..3 {
             forecasts.record_month(0.0, 10.0, 10.0);
         }
         assert_eq!(forecasts.ai_capex_usd_per_year, 600.0 + 120.0);

@@ -1,18 +1,23 @@
 //! The real economy: GDP by expenditure, employment, and the displacement of labour by
 //! AI (outcome B). Monthly, after the forecasts have annualised the month's capex.
 //!
-//! - AI investment is the model's own GPU purchases and data-centre construction at an
-//!   annual rate over the trailing twelve months (`Forecasts::ai_capex_usd_per_year`),
-//!   scaled from the model's firms to the nation's so that it starts at
-//!   `macro.ai_investment_usd_per_year_at_start`.
-//! - The trend is GDP with the non-AI economy on its (weak, recovering) path and AI
-//!   investment at its starting level; the output gap is GDP over trend − 1, so an AI
-//!   boom lowers unemployment and its end raises it.
+//! - AI investment is the model's own GPU purchases and data-centre construction over
+//!   the last quarter at an annual rate (`Forecasts::ai_capex_last_quarter_usd_per_year`),
+//!   times `macro.ai_investment_per_model_capex` for the build-out outside the model's
+//!   firms (or held at its first value, `macro.hold_ai_investment_flat`).
+//! - The trend is the economy without the boom's swings: the non-AI economy on its
+//!   (weak, recovering) path plus AI investment smoothed with a half-life of years; the
+//!   output gap is GDP over trend − 1, so an AI boom lowers unemployment and its end
+//!   raises it until the trend has caught down.
 //! - Consumption, other investment and the rest (government and net exports) follow a
 //!   non-AI trend that is weak at the start and recovers towards its long-run rate.
 //!   Consumption moves with households' income (wages of the employed, benefits of the
 //!   unemployed) and with their stock-market wealth (the wealth effect); other
-//!   investment with last month's output gap (an accelerator).
+//!   investment with last month's output gap (an accelerator) and against the policy
+//!   rate's rise.
+//! - Monetary policy closes the loop: a Taylor rule sets the policy rate from a
+//!   Phillips-curve inflation proxy and the output gap, gradually and above a floor; its
+//!   change moves every rate in the model ([`Rates`]).
 //! - Employment follows Okun's law towards the level the output gap implies, less the
 //!   workers AI has displaced and who have not yet found new work. Jobs are automated in
 //!   proportion to enterprise AI revenue above its level at the start (labour cost
@@ -31,6 +36,7 @@ use crate::beliefs::forecasts::Forecasts;
 use crate::common::calendar::Clock;
 use crate::common::params::Params;
 use crate::compute::generations::{Generations, GpuCohort};
+use crate::economy::shock::Rates;
 use crate::firms::firm::{Firm, FirmKind};
 use crate::firms::listed::Listed;
 use crate::real_estate::construction::Construction;
@@ -52,10 +58,7 @@ struct Start {
     equity_wealth_usd: f64,
     enterprise_ai_revenue_usd_per_year: f64,
     household_income: f64,
-    /// National AI investment per dollar of the model's own.
-    ai_investment_scale: f64,
-    /// AI investment in the first month (the anchor, unless the model's firms had no
-    /// capex then: without any to scale, the model's own is counted as it is).
+    /// AI investment in the first month.
     ai_investment_usd_per_year: f64,
 }
 
@@ -72,8 +75,14 @@ pub struct Economy {
     pub other_investment_usd_per_year: f64,
     /// Government and net exports.
     pub rest_usd_per_year: f64,
-    /// GDP on trend: the non-AI economy on its path, AI investment at its start.
+    /// GDP on trend: the non-AI economy on its path, AI investment smoothed over years.
     pub trend_gdp_usd_per_year: f64,
+    /// AI investment on trend: its smoothed path (`macro.trend_ai_investment_halflife_years`).
+    pub trend_ai_investment_usd_per_year: f64,
+    /// The policy rate set by the Taylor rule (0.01 = 1%).
+    pub policy_rate: f64,
+    /// The inflation proxy the rule reads: target + slope × output gap.
+    pub inflation: f64,
     /// GDP / trend − 1.
     pub output_gap: f64,
     /// GDP over GDP twelve months earlier − 1 (NaN in the first year).
@@ -110,6 +119,8 @@ pub struct Economy {
     pub lowest_gdp_growth_yoy: f64,
     /// Employment before displacement: what Okun's law allows (it adjusts gradually).
     cyclical_employment: f64,
+    /// Households' income against the start, smoothed (what consumption reads).
+    smoothed_income_index: f64,
     non_ai_level: f64,
     start: Option<Start>,
     /// (GDP, AI investment) of the last thirteen months, newest last.
@@ -138,6 +149,16 @@ impl Economy {
         self.consumption_usd_per_year + self.other_investment_usd_per_year + self.rest_usd_per_year
     }
 
+    /// The Taylor (1993) rule's rate for this month's inflation proxy and output gap,
+    /// before smoothing and the floor.
+    pub fn taylor_rate(params: &Params, inflation: f64, output_gap: f64) -> f64 {
+        let m = &params.macroeconomy;
+        m.neutral_real_rate
+            + inflation
+            + m.taylor_inflation_weight * (inflation - m.inflation_target)
+            + m.taylor_output_gap_weight * output_gap
+    }
+
     /// One month of the economy. `equity_wealth_usd` is every listed firm's market cap;
     /// `enterprise_ai_revenue_usd_per_year` the enterprise segment's revenue at an annual rate.
     pub fn advance(
@@ -149,36 +170,46 @@ impl Economy {
         enterprise_ai_revenue_usd_per_year: f64,
     ) {
         let m = &params.macroeconomy;
+        let measured_ai_investment = model_ai_capex_usd_per_year * m.ai_investment_per_model_capex;
         let start = *self.start.get_or_insert_with(|| {
-            let ai_investment_scale = if model_ai_capex_usd_per_year > 0.0 {
-                m.ai_investment_usd_per_year_at_start / model_ai_capex_usd_per_year
-            } else {
-                1.0
-            };
             let employment = m.labour_force * (1.0 - m.unemployment_rate_at_start);
             let consumption = m.consumption_share_of_gdp * m.gdp_usd_per_year;
             let other = m.other_investment_share_of_gdp * m.gdp_usd_per_year;
             self.cyclical_employment = employment;
             self.employment = employment;
             self.non_ai_level = 1.0;
+            self.trend_ai_investment_usd_per_year = measured_ai_investment;
+            self.policy_rate = m.policy_rate_at_start;
+            self.inflation = m.inflation_target;
             Start {
                 consumption_usd_per_year: consumption,
                 other_investment_usd_per_year: other,
-                rest_usd_per_year: m.gdp_usd_per_year - consumption - other - model_ai_capex_usd_per_year * ai_investment_scale,
-                ai_investment_usd_per_year: model_ai_capex_usd_per_year * ai_investment_scale,
+                rest_usd_per_year: m.gdp_usd_per_year - consumption - other - measured_ai_investment,
+                ai_investment_usd_per_year: measured_ai_investment,
                 equity_wealth_usd,
                 enterprise_ai_revenue_usd_per_year,
                 household_income: household_income(params, employment),
-                ai_investment_scale,
             }
         });
-        let ai_investment_usd_per_year = model_ai_capex_usd_per_year * start.ai_investment_scale;
+        let ai_investment_usd_per_year = if m.hold_ai_investment_flat {
+            start.ai_investment_usd_per_year
+        } else {
+            measured_ai_investment
+        };
         if !self.history.is_empty() {
             let years = f64::from(month) / 12.0;
             self.non_ai_level *= (1.0 + Self::non_ai_growth(params, years)).powf(1.0 / 12.0);
+            let keep = 0.5f64.powf(1.0 / (12.0 * m.trend_ai_investment_halflife_years));
+            self.trend_ai_investment_usd_per_year =
+                keep * self.trend_ai_investment_usd_per_year + (1.0 - keep) * ai_investment_usd_per_year;
         }
-        self.trend_gdp_usd_per_year =
-            (m.gdp_usd_per_year - start.ai_investment_usd_per_year) * self.non_ai_level + start.ai_investment_usd_per_year;
+        // Imported GPUs and servers add to investment and to imports alike: only the
+        // domestic share of AI investment's change moves GDP (the rest's net exports
+        // carry the imports).
+        let imported = m.ai_investment_import_share;
+        self.trend_gdp_usd_per_year = (m.gdp_usd_per_year - start.ai_investment_usd_per_year) * self.non_ai_level
+            + (1.0 - imported) * self.trend_ai_investment_usd_per_year
+            + imported * start.ai_investment_usd_per_year;
         // Displacement: jobs automated by enterprise AI above its level at the start.
         // Jobs AI could take, at the revenue's reach, saturating at the automatable share.
         let reach = (enterprise_ai_revenue_usd_per_year - start.enterprise_ai_revenue_usd_per_year).max(0.0)
@@ -195,14 +226,26 @@ impl Economy {
         self.displaced_workers = (self.displaced_workers * (1.0 - m.reemployment_per_month) + newly_automated).max(0.0);
 
         // Demand: last month's employment sets income; the gap drives other investment.
-        let income_index = household_income(params, self.employment) / start.household_income;
+        // Households smooth consumption: they spend on income averaged over months
+        // (permanent income), so a quarter's swing in jobs moves spending gradually.
+        let income_now = household_income(params, self.employment) / start.household_income;
+        let keep = 0.5f64.powf(1.0 / m.consumption_smoothing_halflife_months.max(1e-9));
+        self.smoothed_income_index = if self.history.is_empty() {
+            income_now
+        } else {
+            keep * self.smoothed_income_index + (1.0 - keep) * income_now
+        };
+        let income_index = self.smoothed_income_index;
         self.equity_wealth_change_usd = equity_wealth_usd - start.equity_wealth_usd;
         self.consumption_usd_per_year = start.consumption_usd_per_year * self.non_ai_level * income_index
             + m.wealth_effect_per_year * m.household_equity_share * self.equity_wealth_change_usd;
-        self.other_investment_usd_per_year =
-            (start.other_investment_usd_per_year * self.non_ai_level * (1.0 + m.other_investment_per_output_gap * self.output_gap))
-                .max(0.0);
-        self.rest_usd_per_year = start.rest_usd_per_year * self.non_ai_level;
+        let rate_rise_points = (self.policy_rate - m.policy_rate_at_start) * 100.0;
+        self.other_investment_usd_per_year = (start.other_investment_usd_per_year
+            * self.non_ai_level
+            * (1.0 + m.other_investment_per_output_gap * self.output_gap - m.other_investment_per_rate_point * rate_rise_points))
+            .max(0.0);
+        self.rest_usd_per_year =
+            start.rest_usd_per_year * self.non_ai_level - imported * (ai_investment_usd_per_year - start.ai_investment_usd_per_year);
         self.ai_investment_usd_per_year = ai_investment_usd_per_year;
         self.gdp_usd_per_year = self.non_ai_output_usd_per_year() + ai_investment_usd_per_year;
         self.output_gap = self.gdp_usd_per_year / self.trend_gdp_usd_per_year - 1.0;
@@ -212,6 +255,12 @@ impl Economy {
         self.cyclical_employment += m.employment_adjustment_per_month * (okun_employment - self.cyclical_employment);
         self.employment = (self.cyclical_employment - self.displaced_workers).clamp(0.0, m.labour_force);
         self.unemployment_rate = 1.0 - self.employment / m.labour_force;
+
+        // Policy: the Taylor rule on this month's gap, reached gradually, above the floor.
+        self.inflation = m.inflation_target + m.inflation_per_output_gap * self.output_gap;
+        let target = Self::taylor_rate(params, self.inflation, self.output_gap);
+        self.policy_rate =
+            (m.policy_smoothing_per_month * self.policy_rate + (1.0 - m.policy_smoothing_per_month) * target).max(m.policy_rate_floor);
 
         if self.history.is_empty() {
             self.first_ai_share_of_gdp = self.ai_share_of_gdp();
@@ -246,9 +295,17 @@ pub struct EconomyInputs<'w> {
     generations: Res<'w, Generations>,
 }
 
-/// Monthly, after the forecasts: GDP, employment, displacement, power and the grid.
+/// What the policy rate moves: the rates and the parameters that carry them.
+#[derive(SystemParam)]
+pub struct PolicyLevers<'w> {
+    params: ResMut<'w, Params>,
+    rates: ResMut<'w, Rates>,
+}
+
+/// Monthly, after the forecasts: GDP, employment, displacement, the policy rate (and
+/// through it every rate), power and the grid.
 pub fn update_economy(
-    params: Res<Params>,
+    levers: PolicyLevers,
     clock: Res<Clock>,
     listed: Query<(&Firm, &Listed)>,
     cohorts: Query<&GpuCohort>,
@@ -274,7 +331,16 @@ pub fn update_economy(
         f64::NAN
     };
     let enterprise = demand.enterprise.revenue_usd() * 12.0;
-    economy.advance(&params, clock.month, forecasts.ai_capex_usd_per_year, wealth, enterprise);
+    let PolicyLevers { mut params, mut rates } = levers;
+    economy.advance(
+        &params,
+        clock.month,
+        forecasts.ai_capex_last_quarter_usd_per_year,
+        wealth,
+        enterprise,
+    );
+    rates.policy_change = economy.policy_rate - params.macroeconomy.policy_rate_at_start;
+    rates.apply(&mut params);
 
     let month = clock.month as i32;
     economy.datacenter_connected_gw = grid.connected_gw(month);

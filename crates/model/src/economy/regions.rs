@@ -2,9 +2,11 @@
 //! construction, so a boom in construction lifts a few regions while the rest follow
 //! the weak non-AI economy. Quarterly, after the month's economy.
 //!
-//! A region's non-AI output is the nation's × its activity share × e^{z}, renormalised
-//! so the regions add up to the nation, where z accumulates a persistent (AR(1))
-//! deviation of its growth from the nation's. Its AI investment is the nation's × its
+//! A region's non-AI output is the nation's × its activity share × e^{z + e},
+//! renormalised so the regions add up to the nation, where z accumulates a persistent
+//! (AR(1)) deviation of its growth from the nation's and e is a transitory deviation of
+//! its level drawn afresh each quarter (so a bad quarter tends to be followed by a
+//! better one, as in quarterly state GDP). Its AI investment is the nation's × its
 //! data-centre share. Shares follow Zipf laws; data-centre ranks are a seeded shuffle
 //! of activity ranks. A region is in recession after two quarters of negative growth
 //! running, and near recession when its annualised growth is below the threshold.
@@ -24,8 +26,10 @@ pub struct Region {
     pub activity_share: f64,
     /// Its share of data-centre construction, and so of the nation's AI investment (`regions.datacenter_concentration`).
     pub datacenter_share: f64,
-    /// Log deviation of its non-AI output from its share of the nation's.
+    /// Persistent log deviation of its non-AI output from its share of the nation's.
     pub level_deviation: f64,
+    /// This quarter's transitory log deviation (`regions.level_noise`).
+    pub transitory_deviation: f64,
     /// Its growth's persistent deviation from the nation's (per year).
     pub growth_deviation_per_year: f64,
     /// Its GDP at an annual rate (USD): its non-AI output plus its AI investment.
@@ -108,7 +112,10 @@ impl Regions {
                 region.level_deviation += region.growth_deviation_per_year / 4.0;
             }
         }
-        let weight = |region: &Region| region.activity_share * region.level_deviation.exp();
+        for (k, region) in self.regions.iter_mut().enumerate() {
+            region.transitory_deviation = r.level_noise * normal(seed, Purpose::Macro, tick, k as u64, 1);
+        }
+        let weight = |region: &Region| region.activity_share * (region.level_deviation + region.transitory_deviation).exp();
         let total: f64 = self.regions.iter().map(weight).sum();
         let (mut in_recession, mut near) = (0, 0);
         for region in &mut self.regions {
@@ -162,6 +169,7 @@ mod tests {
         // A construction bust alone: the region with the most construction shrinks most.
         let mut calm = params.0.as_ref().clone();
         calm.regions.growth_dispersion_per_year = 0.0;
+        calm.regions.level_noise = 0.0;
         let calm = Params(Arc::new(calm));
         let mut regions = Regions::new(&calm, 1);
         regions.advance(&calm, 1, 0, 2.9e13, 1e12);

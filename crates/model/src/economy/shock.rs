@@ -3,7 +3,7 @@
 //! - the named AI seller (a lab or a hyperscaler) keeps only 1 − `ai_demand_loss_share`
 //!   of its end-user demand and of its training compute — a product that loses its
 //!   customers; the lost demand does not move to other sellers;
-//! - every rate rises by `rate_rise`: the risk-free rate (so the yield every bond must
+//! - every rate rises by `rate_rise` (on top of the policy rate's own moves): the risk-free rate (so the yield every bond must
 //!   pay and the price of those outstanding), floating-rate debt (`Rates`), the discount
 //!   rate of GPUs' economic value, and through the risk-free rate the required return
 //!   on equity, so fair multiples fall at the next quarterly reports
@@ -26,11 +26,44 @@ use crate::common::params::Params;
 use crate::firms::firm::Firm;
 use crate::firms::roles::AiSeller;
 
-/// The shift of every interest rate since the start (the rate shock).
+/// The shift of every interest rate since the start: the imposed rate shock plus the
+/// policy rate's change under the Taylor rule ([`crate::economy::macroeconomy`]).
 #[derive(Resource, Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rates {
-    /// The rise of every rate since the start: `shock.rate_rise` from `shock.start_month`, else 0 (0.01 = one point).
+    /// The rise of every rate since the start, shock and policy together (0.01 = one point).
     pub rise: f64,
+    /// The shock's part: `shock.rate_rise` from `shock.start_month`, else 0.
+    pub shock_rise: f64,
+    /// The policy rate's change since the start.
+    pub policy_change: f64,
+    base_risk_free_rate: f64,
+    base_gpu_discount_rate: f64,
+}
+
+impl Rates {
+    /// No rise yet, at the config's risk-free and GPU discount rates.
+    pub fn new(config: &bubblesim_config::Config) -> Self {
+        Self {
+            base_risk_free_rate: config.financing.risk_free_rate,
+            base_gpu_discount_rate: config.gpus.discount_rate,
+            ..Self::default()
+        }
+    }
+
+    /// Totals the shock and the policy change and moves the rates the parameters carry:
+    /// the risk-free rate (so the yield every bond must pay, the price of those
+    /// outstanding and the required return on equity) and GPUs' discount rate.
+    pub fn apply(&mut self, params: &mut Params) {
+        self.rise = self.shock_rise + self.policy_change;
+        let risk_free = self.base_risk_free_rate + self.rise;
+        let discount = self.base_gpu_discount_rate + self.rise;
+        if params.financing.risk_free_rate != risk_free || params.gpus.discount_rate != discount {
+            let mut config = (*params.0).clone();
+            config.financing.risk_free_rate = risk_free;
+            config.gpus.discount_rate = discount;
+            params.0 = Arc::new(config);
+        }
+    }
 }
 
 /// Monthly, first: starts the shocks in their month.
@@ -46,13 +79,10 @@ pub fn apply_shock(
     }
     let shock = params.shock.clone();
     if shock.rate_rise != 0.0 {
-        rates.rise = shock.rate_rise;
-        let mut config = (*params.0).clone();
         // The required return on equity is the risk-free rate plus a premium, so fair
         // multiples fall with it at the next reports (markets::fundamentals).
-        config.financing.risk_free_rate += shock.rate_rise;
-        config.gpus.discount_rate += shock.rate_rise;
-        params.0 = Arc::new(config);
+        rates.shock_rise = shock.rate_rise;
+        rates.apply(&mut params);
         events.record(
             &clock,
             EventKind::Shock,

@@ -10,6 +10,7 @@ use crate::ai_industry::adoption::adopt_and_churn;
 use crate::ai_industry::circular::settle_contract;
 use crate::ai_industry::demand::advance_demand;
 use crate::ai_industry::funding::raise_or_fail;
+use crate::ai_industry::pricing::price_queries;
 use crate::ai_industry::revenue::settle_revenue;
 use crate::ai_industry::venture::{allocate_venture, remark_venture};
 use crate::beliefs::bubble::update_bubble_index;
@@ -124,6 +125,7 @@ pub fn build_schedule() -> Schedule {
             apply_shock,
             advance_demand,
             adopt_and_churn,
+            price_queries,
             release_generations,
             rebuild_fleet_index,
             clear_compute_market,

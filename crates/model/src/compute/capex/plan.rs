@@ -1,8 +1,13 @@
 //! How many GPUs a provider orders this quarter — pure arithmetic, tested on its own.
 //! The forecast extrapolates realised demand growth and adds a premium for hype, which
-//! is how the narrative over-builds capacity; orders shrink when the market rent falls
-//! below the rent that recovers a new GPU's cost (returns below the cost of capital), and
-//! never spend more than a share of the provider's cash.
+//! is how the narrative over-builds capacity. A provider plans to grow its capacity with
+//! the demand it forecasts (the flexible accelerator with expected growth): each quarter
+//! it orders the quarter's growth of the capacity it wants, plus a part of the gap
+//! between that and what it has. Orders shrink when the market rent falls below the rent
+//! that recovers a new GPU's cost (returns below the cost of capital), and never spend
+//! more than a share of the provider's cash. Capex in dollars is that capacity at the
+//! newest generation's price: cheaper compute lowers the dollars per unit, but demand
+//! that answers price (`ai_industry::demand`) raises the units wanted.
 
 use bubblesim_config::CapexConfig;
 
@@ -54,13 +59,26 @@ impl CapexPlan {
         self.demand_h100_hours * self.forecast_factor(capex, tilt) / self.target_utilisation
     }
 
+    /// The forecast growth of the wanted capacity over one quarter (a share of it).
+    pub fn quarterly_growth(&self, capex: &CapexConfig, tilt: f64) -> f64 {
+        (1.0 + self.growth + self.hype * capex.hype_growth_premium + tilt)
+            .max(0.0)
+            .powf(0.25)
+            - 1.0
+    }
+
     /// GPUs a provider orders to keep `share` of the wanted capacity, given what it has
-    /// (`capacity_h100_hours`, in service and on order) and its cash: a part of the gap
-    /// each quarter, shrunk by the return factor, within the cash budget.
+    /// (`capacity_h100_hours`, in service and on order) and its cash: the quarter's
+    /// forecast growth of what it has plus a part of the gap, shrunk by the return
+    /// factor, within the cash budget.
     pub fn gpus_to_order(&self, capex: &CapexConfig, share: f64, tilt: f64, capacity_h100_hours: f64, cash_usd: f64) -> u64 {
-        let gap = share * self.wanted_h100_hours(capex, tilt) - capacity_h100_hours;
-        let gpus = if gap > 0.0 {
-            (gap * capex.adjustment_per_quarter * self.return_factor / (HOURS_PER_MONTH * self.performance_h100)).floor() as u64
+        let wanted = share * self.wanted_h100_hours(capex, tilt);
+        // Grow what it has at the forecast rate (never past the wanted capacity) …
+        let expansion = capacity_h100_hours.min(wanted) * self.quarterly_growth(capex, tilt).max(0.0);
+        // … and close a part of the gap to the wanted capacity (negative in a glut).
+        let order = expansion + capex.adjustment_per_quarter * (wanted - capacity_h100_hours);
+        let gpus = if order > 0.0 {
+            (order * self.return_factor / (HOURS_PER_MONTH * self.performance_h100)).floor() as u64
         } else {
             0
         };
@@ -93,8 +111,20 @@ mod tests {
         assert!(base > 0);
         assert!(order(CapexPlan { growth: 1.0, ..plan() }) > base);
         assert!(order(CapexPlan { hype: 1.0, ..plan() }) >= base);
-        // A provider with more capacity than its share of the wanted capacity orders none.
+        // A provider with far more capacity than its share of the wanted capacity orders none.
         assert_eq!(plan().gpus_to_order(&capex, 0.5, 0.0, 1e12, 1e12), 0);
+        // One at its share still orders the growth it forecasts; with no growth, nothing.
+        let wanted = 0.5 * plan().wanted_h100_hours(&capex, 0.0);
+        assert!(plan().gpus_to_order(&capex, 0.5, 0.0, wanted, 1e12) > 0);
+        let flat = CapexPlan {
+            growth: 0.0,
+            hype: 0.0,
+            ..plan()
+        };
+        assert_eq!(
+            flat.gpus_to_order(&capex, 0.5, 0.0, 0.5 * flat.wanted_h100_hours(&capex, 0.0), 1e12),
+            0
+        );
     }
 
     #[test]

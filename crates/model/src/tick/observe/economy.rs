@@ -79,13 +79,13 @@ impl Row for MacroRow {
         Column::f64(
             "ai_investment_usd_per_year",
             "USD/year",
-            "the model's GPU purchases and data-centre construction over the trailing twelve months, scaled to the nation (macro.ai_investment_usd_per_year_at_start at the start)",
+            "the model's GPU purchases and data-centre construction over the last quarter at an annual rate, × macro.ai_investment_per_model_capex for the build-out outside the model's firms (held at its first value when macro.hold_ai_investment_flat)",
             |r| r.economy.ai_investment_usd_per_year,
         ),
         Column::f64(
             "other_investment_usd_per_year",
             "USD/year",
-            "investment outside AI (moves with the output gap)",
+            "investment outside AI (moves with the output gap and against the policy rate's rise)",
             |r| r.economy.other_investment_usd_per_year,
         ),
         Column::f64(
@@ -97,8 +97,20 @@ impl Row for MacroRow {
         Column::f64(
             "trend_gdp_usd_per_year",
             "USD/year",
-            "GDP with the non-AI economy on its path and AI investment at its starting level",
+            "GDP without the boom's swings: the non-AI economy on its path and AI investment smoothed (macro.trend_ai_investment_halflife_years)",
             |r| r.economy.trend_gdp_usd_per_year,
+        ),
+        Column::f64(
+            "policy_rate",
+            "per year",
+            "the policy rate from the Taylor rule (its change since the start moves every rate in the model)",
+            |r| r.economy.policy_rate,
+        ),
+        Column::f64(
+            "inflation",
+            "per year",
+            "the inflation proxy the Taylor rule reads: macro.inflation_target + macro.inflation_per_output_gap × output gap",
+            |r| r.economy.inflation,
         ),
         Column::f64(
             "output_gap",

@@ -35,7 +35,7 @@ pub fn open_economy(world: &mut World, config: &Arc<Config>, seed: u64) {
     world.insert_resource(grid);
     world.insert_resource(Economy::default());
     world.insert_resource(Regions::new(&Params(config.clone()), seed));
-    world.insert_resource(Rates::default());
+    world.insert_resource(Rates::new(config));
     let mut cash: Vec<(AgentId, f64)> = Vec::new();
     cash.extend(world.query::<(&AgentId, &Accounts)>().iter(world).map(|(&id, a)| (id, a.cash_usd)));
     cash.extend(
