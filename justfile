@@ -31,6 +31,11 @@ lint:
 measure CONFIG SEEDS *SET:
     cargo run --release -p bubblesim-model --example measure -- {{CONFIG}} {{SEEDS}} {{SET}}
 
+# The four scenarios over 20 seeds (configs/sweeps/scenarios/), then docs/scenarios.md from them (needs the notebook venv's polars).
+scenarios:
+    for s in baseline ai-succeeds soft-landing bust; do cargo run --release -- sweep configs/sweeps/scenarios/$s.toml --out runs/scenarios/$s --quiet; done
+    python3 docs/make_scenarios.py runs/scenarios docs/scenarios.md
+
 # Regenerate docs/schema.md from the binary.
 schema:
     cargo run --release -- schema > docs/schema.md
