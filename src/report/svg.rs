@@ -92,8 +92,8 @@ fn date_ticks(first_day: i32, last_day: i32) -> Vec<(i32, String)> {
     }
 }
 
-/// A tick label: short, with k/M/B/T for large magnitudes.
-fn label(value: f64) -> String {
+/// A tick label: short, with k/M/B/T for large magnitudes (also the validate table's numbers).
+pub fn label(value: f64) -> String {
     let magnitude = value.abs();
     let (scaled, suffix) = match magnitude {
         m if m >= 1e12 => (value / 1e12, "T"),

@@ -12,24 +12,13 @@ use std::path::Path;
 use crate::cli::ValidateArgs;
 use crate::failure::{Failure, print_stdout};
 use crate::report::data::finished_run;
+use crate::report::svg::label;
 use crate::validate::targets::{DEFAULT_TARGETS, DEFAULT_TARGETS_PATH, Outcome, Targets};
 
-/// A value in a few significant figures, with T/B/M for large magnitudes.
+/// A value as the report's charts label it (k/M/B/T for large magnitudes); "—" when the
+/// run does not reach a target's dates.
 pub fn compact(value: f64) -> String {
-    let magnitude = value.abs();
-    if !value.is_finite() {
-        "—".to_owned()
-    } else if magnitude >= 1e12 {
-        format!("{:.2}T", value / 1e12)
-    } else if magnitude >= 1e9 {
-        format!("{:.1}B", value / 1e9)
-    } else if magnitude >= 1e6 {
-        format!("{:.1}M", value / 1e6)
-    } else if magnitude >= 100.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.3}")
-    }
+    if value.is_finite() { label(value) } else { "—".to_owned() }
 }
 
 /// Reads the targets: `path`, or the compiled-in defaults.
@@ -118,8 +107,8 @@ mod tests {
 
     #[test]
     fn compact_numbers_read_at_a_glance() {
-        assert_eq!(compact(4.917e12), "4.92T");
-        assert_eq!(compact(3.38e11), "338.0B");
+        assert_eq!(compact(4.917e12), "4.917T");
+        assert_eq!(compact(3.38e11), "338B");
         assert_eq!(compact(2.3124), "2.312");
         assert_eq!(compact(f64::NAN), "—");
     }

@@ -20,7 +20,8 @@ pub fn price_queries(params: Res<Params>, clock: Res<Clock>, market: Res<Compute
         if demand.reference_rent_usd_per_h100_hour <= 0.0 {
             demand.reference_rent_usd_per_h100_hour = rent;
         }
-        let efficiency = (1.0 - d.inference_efficiency_gain_per_year).powf(f64::from(clock.month) / 12.0);
+        // Compute per query against the start: what `advance_demand` has made of it.
+        let efficiency = demand.consumer.gpu_hours_per_kquery / d.consumer_gpu_hours_per_kquery;
         let cost = rent / demand.reference_rent_usd_per_h100_hour * efficiency;
         let keep = if d.cost_pass_through_halflife_months > 0.0 {
             0.5f64.powf(1.0 / d.cost_pass_through_halflife_months)
